@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PO := caseflow/locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+
+.PHONY: run test install messages lint check
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed messages
+
+# Translations are compiled at setup, never committed (gettext's msgfmt).
+messages: $(MO)
+$(MO): $(PO)
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	msgfmt --check-format -o $@ $<
+
+run: install
+	bin/caseflow-run
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports

@@ -1,0 +1,1 @@
+"""The staff REST API (Django REST Framework): an adapter over domain actions/selectors."""

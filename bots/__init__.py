@@ -1,0 +1,1 @@
+"""The Telegram bot: an adapter that calls domain actions and selectors (its own issue)."""

@@ -1,0 +1,1 @@
+"""Caseflow: the domain (models, workflows, deadlines, policies) and the Django project."""

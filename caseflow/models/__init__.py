@@ -1,0 +1,3 @@
+from caseflow.models.calendar import CalendarOverride, CalendarYear
+
+__all__ = ["CalendarOverride", "CalendarYear"]

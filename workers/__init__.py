@@ -1,0 +1,1 @@
+"""Celery tasks: interfaces that take ids and call one domain action each."""
