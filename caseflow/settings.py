@@ -216,3 +216,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+CASEFLOW_TARGET_DAYS: dict = {}  # X1 overrides of caseflow.deadlines.DEFAULT_TARGETS
+CASEFLOW_COMMITTEE_WINDOW_DAYS = int(os.environ.get("CASEFLOW_COMMITTEE_WINDOW_DAYS", "30"))  # X5

@@ -1,0 +1,78 @@
+"""The one place a case changes state, records its event and recomputes its deadline."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from caseflow.deadlines import case_deadline, reminder_at
+from caseflow.models import Case, CaseEvent, Staff
+from caseflow.policies.impartiality import check_transition
+from caseflow.policies.transitions import FINAL_STATES, Transition
+from caseflow.selectors.calendar import calendar_overrides
+
+
+def case_lock(case: Case) -> Case:
+    """Re-read the row under a lock: of two racing clicks, one wins (the other sees the
+    new state and is refused)."""
+    return Case.objects.select_for_update().select_related(
+        "submitter", "respondent", "engagement", "handler"
+    ).get(pk=case.pk)
+
+
+def case_begin(case: Case, name: str, actor: Staff) -> tuple[Case, Transition]:
+    case = case_lock(case)
+    return case, check_transition(case, name, actor)
+
+
+def event_record(
+    case: Case, *, action: str, actor: Staff | None = None, actor_label: str = "",
+    from_state: str = "", to_state: str = "", payload: dict | None = None, reason: str = "",
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, action=action, actor=actor, actor_label=actor_label,
+        from_state=from_state, to_state=to_state or from_state, payload=payload or {},
+        reason=reason,
+    )
+
+
+def case_deadline_refresh(case: Case, *, overrides=None) -> bool:
+    """Store the deadline of the current state; returns whether it changed."""
+    overrides = overrides if overrides is not None else calendar_overrides()
+    d = case_deadline(case, since=case.state_since, overrides=overrides)
+    before = (case.due_at, case.due_step, case.deadline_kind, case.deadline_provisional)
+    case.due_at, case.due_step = d.due_at, d.step
+    case.deadline_kind, case.deadline_provisional = d.kind, d.provisional
+    case.next_reminder_at = reminder_at(d.due_at, overrides)
+    # The rule clocks are kept apart too: figures and the X5 closing read them.
+    if d.step == "acceptance":
+        case.acceptance_due_at = d.due_at
+    elif d.step == "committee_window":
+        case.committee_window_ends_at = d.due_at
+    return before != (case.due_at, case.due_step, case.deadline_kind, case.deadline_provisional)
+
+
+def case_move(
+    case: Case, *, to_state: str, action: str, actor: Staff | None, actor_label: str = "",
+    payload: dict | None = None, reason: str = "",
+) -> Case:
+    """Set the state, its deadline and the audit event together. Never set state elsewhere."""
+    from_state = case.state
+    now = timezone.now()
+    case.state = to_state
+    case.state_since = now
+    if to_state in FINAL_STATES and case.closed_at is None:
+        case.closed_at = now
+    case_deadline_refresh(case)
+    case.save()
+    event_record(case, action=action, actor=actor, actor_label=actor_label,
+                 from_state=from_state, to_state=to_state, payload=payload, reason=reason)
+    return case
+
+
+def case_note(case: Case, *, action: str, actor: Staff | None, payload: dict | None = None,
+              reason: str = "") -> Case:
+    """A change that keeps the state (a finding, a flag): saved with its event."""
+    case.save()
+    event_record(case, action=action, actor=actor, from_state=case.state, payload=payload,
+                 reason=reason)
+    return case

@@ -1,0 +1,76 @@
+"""Drafted → reviewed → approved → sent: the chain complaints' final notices (R8.07) and
+appeal rulings (R8.09) share. The drafter does not review; the approver is neither (X3).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from caseflow.actions.case_state import case_begin, case_move
+from caseflow.actions.notices import notice_issue, notice_send
+from caseflow.actions.notifications import notification_queue, notify_owner
+from caseflow.errors import InvalidInput
+from caseflow.models import Case, CaseKind, Notice, NoticeSending, Role, Staff
+from caseflow.policies.transitions import S
+
+REVIEWED = {CaseKind.COMPLAINT: S.REVIEWED, CaseKind.APPEAL: S.RULING_REVIEWED}
+APPROVED = {CaseKind.COMPLAINT: S.APPROVED, CaseKind.APPEAL: S.RULING_APPROVED}
+REWORK = {CaseKind.COMPLAINT: S.INVESTIGATING, CaseKind.APPEAL: S.IN_HANDLING}
+NOTICE_KIND = {CaseKind.COMPLAINT: Notice.Kind.COMPLAINT_RESULT,
+               CaseKind.APPEAL: Notice.Kind.APPEAL_RULING}
+SEND_STEP = {CaseKind.COMPLAINT: "send_final_notice", CaseKind.APPEAL: "send_ruling"}
+
+
+@transaction.atomic
+def case_review(*, case: Case, acting_user: Staff, note: str = "") -> Case:
+    """The department head reviews the proposal or ruling (R8.07, R8.09)."""
+    case, _ = case_begin(case, "review", acting_user)
+    case.reviewed_by = acting_user
+    case_move(case, to_state=REVIEWED[case.kind], action="reviewed", actor=acting_user,
+              reason=note)
+    notification_queue(case, "approval_needed", role=Role.QUALITY_MANAGER)
+    return case
+
+
+@transaction.atomic
+def case_return_for_rework(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    case, _ = case_begin(case, "return_for_rework", acting_user)
+    if not reason.strip():
+        raise InvalidInput("Say what needs rework.", field="reason")
+    case.reviewed_by = None
+    case_move(case, to_state=REWORK[case.kind], action="returned_for_rework",
+              actor=acting_user, reason=reason)
+    notify_owner(case, "returned_for_rework", fallback_roles=(Role.DEPARTMENT_HEAD,))
+    return case
+
+
+@transaction.atomic
+def case_approve(*, case: Case, acting_user: Staff) -> Case:
+    """The quality manager approves; the notice generated now is the one that is sent."""
+    case, _ = case_begin(case, "approve", acting_user)
+    case_move(case, to_state=APPROVED[case.kind], action="approved", actor=acting_user)
+    notice_issue(case=case, kind=NOTICE_KIND[case.kind], text=case.outcome,
+                 approved_by=acting_user)
+    if not case.anonymous:
+        notification_queue(case, "notice_to_send", role=Role.CLIENT_OFFICE)
+    return case
+
+
+@transaction.atomic
+def case_send_decision(
+    *, case: Case, acting_user: Staff, channel: str, email_message_id: str = "",
+    registered_mail_number: str = "", received_on=None,
+) -> Case:
+    """The client & information office sends the approved notice in writing and records
+    the proof; a complaint closes, an appeal ruling becomes binding (R8.09)."""
+    case, _ = case_begin(case, SEND_STEP[case.kind], acting_user)
+    notice = case.notices.filter(kind=NOTICE_KIND[case.kind]).latest("approved_at", "id")
+    notice_send(notice=notice, channel=channel, acting_user=acting_user,
+                email_message_id=email_message_id,
+                registered_mail_number=registered_mail_number, received_on=received_on)
+    if channel == NoticeSending.Channel.EMAIL:
+        notification_queue(case, "decision_notice", party=case.submitter)
+    to_state = S.CLOSED if case.kind == CaseKind.COMPLAINT else S.RULED
+    # An appeal ruling becomes binding; the X5 window for the committee starts now.
+    return case_move(case, to_state=to_state, action="decision_sent", actor=acting_user,
+                     payload={"notice": notice.pk})

@@ -1,0 +1,273 @@
+"""Intake and acceptance: registering, numbering, assigning, accepting or rejecting (R8.03).
+
+Also the bookkeeping every case kind has: withdraw, merge a duplicate, correct the kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from caseflow.actions.case_state import (
+    case_begin,
+    case_deadline_refresh,
+    case_lock,
+    case_move,
+    case_note,
+    event_record,
+)
+from caseflow.actions.notices import notice_issue
+from caseflow.actions.notifications import notification_queue, notify_owner
+from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
+from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
+from caseflow.models import (
+    NUMBER_PREFIX,
+    Case,
+    CaseCounter,
+    CaseKind,
+    CaseNumberAlias,
+    Channel,
+    Engagement,
+    Notice,
+    Organization,
+    Party,
+    Role,
+    Scope,
+    Staff,
+)
+from caseflow.policies.impartiality import check_impartial
+from caseflow.policies.transitions import DRAFT, S
+from caseflow.selectors.calendar import calendar_overrides
+from caseflow.workdays import china_date
+
+SUBMITTER_KIND = {
+    CaseKind.COMPLAINT: Party.Kind.COMPLAINANT,
+    CaseKind.APPEAL: Party.Kind.APPELLANT,
+    CaseKind.DISPUTE: Party.Kind.CLIENT,
+}
+WRITTEN_CHANNELS = {Channel.LETTER, Channel.IN_PERSON}
+
+
+@dataclass(frozen=True)
+class PartyDetails:
+    """Who submitted (or is complained about). Anonymous: no identity, no contact."""
+
+    name: str = ""
+    organization: Organization | None = None
+    staff: Staff | None = None
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    language: str = "zh-hans"
+    anonymous: bool = False
+
+
+def case_number_issue(kind: str, year: int) -> str:
+    """Next number per kind and year (`TS-2026-0007`), never reused, safe when concurrent."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                counter, _ = CaseCounter.objects.select_for_update().get_or_create(
+                    kind=kind, year=year)
+                break
+        except IntegrityError:  # another transaction created the row first: lock it next
+            continue
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
+
+
+def party_create(kind: str, details: PartyDetails) -> Party:
+    if details.anonymous:
+        if kind != Party.Kind.COMPLAINANT:
+            raise InvalidInput("Only a complaint may be anonymous.", rule="R8.06",
+                               field="anonymous")
+        if details.name or details.email or details.phone or details.address:
+            raise InvalidInput("An anonymous complaint carries no identity or contact.",
+                               rule="X4", field="anonymous")
+        return Party.objects.create(kind=kind, anonymous=True, language=details.language)
+    if not (details.name or details.organization or details.staff):
+        raise InvalidInput("Give the party's name or organization.", field="name")
+    return Party.objects.create(
+        kind=kind, name=details.name, organization=details.organization, staff=details.staff,
+        email=details.email, phone=details.phone, address=details.address,
+        language=details.language,
+    )
+
+
+@transaction.atomic
+def case_register(
+    *, kind: str, subject: str, description: str, scope: str, channel: str,
+    received_at: dt.datetime, submitter: PartyDetails, acting_user: Staff | None,
+    respondent: PartyDetails | None = None, engagement: Engagement | None = None,
+    submission_document=None, appealed_decision: str = "",
+    decision_received_on: dt.date | None = None,
+) -> Case:
+    """Register a complaint, appeal or dispute received by any channel.
+
+    `acting_user` None is a submission from the public web form.
+    """
+    if kind not in SUBMITTER_KIND:
+        raise InvalidInput("Register a complaint, an appeal or a dispute.", field="kind")
+    if scope not in Scope.values:
+        raise InvalidInput("Say what the case concerns: R8.01 (a)–(d).", rule="R8.01",
+                           field="scope")
+    if channel not in Channel.values:
+        raise InvalidInput("Unknown channel.", field="channel")
+    if not subject.strip() or not description.strip():
+        raise InvalidInput("Subject and description are required.", field="subject")
+    if received_at > timezone.now() + dt.timedelta(minutes=5):
+        raise InvalidInput("A case cannot be received in the future.", field="received_at")
+    filed_late = False
+    if kind == CaseKind.APPEAL:
+        if not appealed_decision.strip() or decision_received_on is None:
+            raise InvalidInput("An appeal names the decision appealed and when the appellant "
+                               "received it.", rule="R8.08", field="appealed_decision")
+        if channel in WRITTEN_CHANNELS and not submission_document:
+            raise InvalidInput("An appeal received by letter or in person needs the written "
+                               "submission attached.", rule="R8.08",
+                               field="submission_document")
+        window = appeal_filing_deadline(decision_received_on, calendar_overrides())
+        filed_late = received_at > window.due_at
+    if kind == CaseKind.DISPUTE and submitter.organization is None:
+        raise InvalidInput("A dispute is raised by a client organization.", rule="R8.12",
+                           field="organization")
+
+    submitter_party = party_create(SUBMITTER_KIND[kind], submitter)
+    respondent_party = party_create(Party.Kind.RESPONDENT, respondent) if respondent else None
+    case = Case(
+        number=case_number_issue(kind, china_date(received_at).year), kind=kind,
+        state=S.RECEIVED, state_since=received_at, subject=subject.strip(),
+        description=description, scope=scope, channel=channel, received_at=received_at,
+        submitter=submitter_party, respondent=respondent_party, engagement=engagement,
+        appealed_decision=appealed_decision, decision_received_on=decision_received_on,
+        filed_late=filed_late,
+    )
+    if submission_document:
+        case.submission_document = submission_document
+    case_move(case, to_state=S.RECEIVED, action="received", actor=acting_user,
+              actor_label="" if acting_user else "submitter",
+              payload={"channel": channel, "filed_late": filed_late,
+                       "submitter_party": submitter_party.pk})
+    # Until a handler is assigned, the roles that assign one are reminded.
+    for role in (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE):
+        notification_queue(case, "case_received", role=role)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, case: Case, handler: Staff, acting_user: Staff) -> Case:
+    """The department head or the client & information office assigns the handler.
+
+    Nobody the guard refuses can be assigned (R9.01: no commitment, a recent interest
+    relationship; R8.15: performed the verification concerned).
+    """
+    case, _ = case_begin(case, "assign", acting_user)
+    check_impartial(case, handler, DRAFT)
+    previous = case.handler_id
+    case.handler = handler
+    case_note(case, action="assigned", actor=acting_user,
+              payload={"handler": handler.pk, "previous_handler": previous})
+    notification_queue(case, "case_assigned", staff=handler)
+    return case
+
+
+@transaction.atomic
+def case_accept(*, case: Case, acting_user: Staff, action_to_take: str,
+                reason: str = "") -> Case:
+    """R8.03: the department decides to accept, records the action to take, issues the
+    acceptance notice and notifies the submitter, all at once (inside the 7 WD)."""
+    case, _ = case_begin(case, "accept", acting_user)
+    if not action_to_take.strip():
+        raise InvalidInput("Record the action to take.", rule="R8.03", field="action_to_take")
+    if case.filed_late and not reason.strip():
+        raise InvalidInput("This appeal was filed after the 30-working-day window: give the "
+                           "reason for accepting it.", rule="R8.08", field="reason")
+    case.accepted_at = timezone.now()
+    case_move(case, to_state=S.ACCEPTED, action="accepted", actor=acting_user,
+              payload={"action_to_take": action_to_take,
+                       "late": case.accepted_at > case.acceptance_due_at},
+              reason=reason)
+    notice_issue(case=case, kind=Notice.Kind.ACCEPTANCE, text=action_to_take,
+                 approved_by=acting_user)
+    notification_queue(case, "acceptance_notice", party=case.submitter)
+    notify_owner(case, "case_accepted", fallback_roles=(Role.DEPARTMENT_HEAD,))
+    return case
+
+
+@transaction.atomic
+def case_reject(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    """R8.03: a rejection states its reason, and the submitter is told it."""
+    case, _ = case_begin(case, "reject", acting_user)
+    if not reason.strip():
+        raise InvalidInput("A rejection states its reason.", rule="R8.03", field="reason")
+    case.accepted_at = timezone.now()
+    case.rejection_reason = reason
+    case_move(case, to_state=S.REJECTED, action="rejected", actor=acting_user, reason=reason)
+    notice_issue(case=case, kind=Notice.Kind.REJECTION, text=reason, approved_by=acting_user)
+    notification_queue(case, "rejection_notice", party=case.submitter)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    """The submitter withdraws (staff record it); the case is kept (R10.04)."""
+    case, _ = case_begin(case, "withdraw", acting_user)
+    if not reason.strip():
+        raise InvalidInput("Record how the submitter withdrew.", field="reason")
+    return case_move(case, to_state=S.WITHDRAWN, action="withdrawn", actor=acting_user,
+                     reason=reason)
+
+
+@transaction.atomic
+def case_merge(*, case: Case, into: Case, acting_user: Staff, reason: str) -> Case:
+    """A duplicate is merged into another case of the same kind: both kept, linked."""
+    case, _ = case_begin(case, "merge", acting_user)
+    if into.pk == case.pk or into.kind != case.kind or into.merged_into_id:
+        raise InvalidInput("Merge into another open case of the same kind.", field="into")
+    case.merged_into = into
+    case_move(case, to_state=S.MERGED, action="merged", actor=acting_user,
+              payload={"into": into.pk}, reason=reason)
+    event_record(into, action="duplicate_merged_in", actor=acting_user,
+                 from_state=into.state, payload={"case": case.pk})
+    return case
+
+
+@transaction.atomic
+def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str) -> Case:
+    """A case registered as the wrong kind gets a new number; the old one stays an alias."""
+    case, _ = case_begin(case, "correct_kind", acting_user)
+    if kind == case.kind or kind not in SUBMITTER_KIND:
+        raise InvalidInput("Choose another kind: complaint, appeal or dispute.", field="kind")
+    if kind == CaseKind.APPEAL and not (case.appealed_decision and case.decision_received_on):
+        raise InvalidInput("An appeal names the decision appealed and its date of receipt.",
+                           rule="R8.08", field="kind")
+    if case.anonymous:
+        raise TransitionNotAllowed("Only a complaint may be anonymous.", rule="R8.06")
+    old_number = case.number
+    CaseNumberAlias.objects.create(case=case, number=old_number)
+    case.kind = kind
+    case.number = case_number_issue(kind, china_date(case.received_at).year)
+    case.submitter.kind = SUBMITTER_KIND[kind]
+    case.submitter.save(update_fields=["kind"])
+    return case_move(case, to_state=S.RECEIVED, action="kind_corrected", actor=acting_user,
+                     payload={"old_number": old_number, "new_number": case.number},
+                     reason=reason)
+
+
+@transaction.atomic
+def case_target_set(*, case: Case, step: str, working_days: int, acting_user: Staff) -> Case:
+    """X1: the department head sets an internal target for a step of this case."""
+    case = case_lock(case)
+    if not acting_user.has_role(Role.DEPARTMENT_HEAD):
+        raise RoleRequired("Only the department head sets internal targets.", rule="X1")
+    if step not in DEFAULT_TARGETS or not 1 <= working_days <= 250:
+        raise InvalidInput("Unknown step or an unreasonable number of working days.",
+                           rule="X1", field="working_days")
+    case.target_days = {**case.target_days, step: working_days}
+    case_deadline_refresh(case)
+    return case_note(case, action="target_set", actor=acting_user,
+                     payload={"step": step, "working_days": working_days})

@@ -1,0 +1,83 @@
+"""Formal notices: issue the approved PDF, then record each sending with its proof.
+
+What is sent must be the approved version (R8.07): a sending re-hashes the stored file
+and is refused if it no longer matches the hash taken at approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from caseflow.actions.case_state import event_record
+from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
+from caseflow.models import Case, Notice, NoticeSending, Role, Staff
+from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
+
+TITLES = {
+    Notice.Kind.ACCEPTANCE: "申诉、投诉和争议受理通知书",
+    Notice.Kind.REJECTION: "申诉、投诉和争议不予受理通知书",
+    Notice.Kind.COMPLAINT_RESULT: "投诉处理结果通知书",
+    Notice.Kind.APPEAL_RULING: "申诉处理决定书",
+    Notice.Kind.DISPUTE_ANSWER: "争议答复函",
+}
+
+
+def recipient_line(case: Case) -> str:
+    party = case.submitter
+    if party is None or party.anonymous or party.redacted_at:
+        return ""
+    return party.organization.name if party.organization and not party.name else party.name
+
+
+def notice_issue(*, case: Case, kind: str, text: str, approved_by: Staff) -> Notice | None:
+    """Render and store the approved notice. An anonymous complaint gets none (X4)."""
+    if case.anonymous:
+        return None
+    document = NoticeDocument(
+        title=TITLES[kind], number=case.number, recipient=recipient_line(case), body=text,
+        issued_on=timezone.localdate(),
+    )
+    pdf = render_notice_pdf(document)
+    notice = Notice(case=case, kind=kind, text=text, sha256=content_sha256(pdf),
+                    approved_by=approved_by)
+    notice.file.save(f"{case.number}-{kind}.pdf", ContentFile(pdf), save=False)
+    notice.save()
+    event_record(case, action="notice_issued", actor=approved_by, from_state=case.state,
+                 payload={"notice": notice.pk, "kind": kind, "sha256": notice.sha256})
+    return notice
+
+
+@transaction.atomic
+def notice_send(
+    *, notice: Notice, channel: str, acting_user: Staff, email_message_id: str = "",
+    registered_mail_number: str = "", received_on: dt.date | None = None,
+) -> NoticeSending:
+    """The client & information office records a sending and its proof."""
+    if not acting_user.has_role(Role.CLIENT_OFFICE):
+        raise RoleRequired("The client & information office sends written notices.",
+                           rule="R8.09")
+    if channel not in NoticeSending.Channel.values:
+        raise InvalidInput("Unknown channel.", field="channel")
+    if channel == NoticeSending.Channel.EMAIL and not email_message_id:
+        raise InvalidInput("Give the email's message id as proof.", field="email_message_id")
+    if channel == NoticeSending.Channel.REGISTERED_MAIL and not registered_mail_number:
+        raise InvalidInput("Give the registered-mail number as proof.",
+                           field="registered_mail_number")
+    with notice.file.open("rb") as f:
+        sent_hash = content_sha256(f.read())
+    if sent_hash != notice.sha256:
+        raise TransitionNotAllowed("The file differs from the approved notice; it cannot be "
+                                   "sent.", rule="R8.07")
+    sending = NoticeSending.objects.create(
+        notice=notice, channel=channel, sha256=sent_hash, sent_at=timezone.now(),
+        sent_by=acting_user, email_message_id=email_message_id,
+        registered_mail_number=registered_mail_number, received_on=received_on,
+    )
+    event_record(notice.case, action="notice_sent", actor=acting_user,
+                 from_state=notice.case.state,
+                 payload={"notice": notice.pk, "channel": channel, "sha256": sent_hash})
+    return sending

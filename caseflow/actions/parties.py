@@ -1,0 +1,66 @@
+"""Confidentiality of the submitter (R8.13) and lawful erasure (X8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from caseflow.actions.case_state import event_record
+from caseflow.errors import InvalidInput, RoleRequired
+from caseflow.models import Case, Party, Role, Staff
+from caseflow.policies.confidentiality import may_see_identity
+
+REDACTED = "***"
+
+
+@dataclass(frozen=True)
+class PartyIdentity:
+    name: str
+    organization: str
+    email: str
+    phone: str
+    address: str
+    redacted: bool
+
+
+def party_identity_redacted(party: Party) -> PartyIdentity:
+    """What everyone not entitled sees. A respondent organization is no secret."""
+    organization = ""
+    if party.kind == Party.Kind.RESPONDENT and party.organization:
+        organization = party.organization.name
+    return PartyIdentity(REDACTED if party.name else "", organization,
+                         REDACTED if party.email else "", REDACTED if party.phone else "",
+                         REDACTED if party.address else "", True)
+
+
+@transaction.atomic
+def party_identity_reveal(*, case: Case, party: Party, viewer: Staff) -> PartyIdentity:
+    """R8.13: the policy decides who sees the identity; each reveal is recorded."""
+    if party.anonymous or party.redacted_at or not may_see_identity(case, party, viewer):
+        return party_identity_redacted(party)
+    event_record(case, action="identity_revealed", actor=viewer, from_state=case.state,
+                 payload={"party": party.pk})
+    return PartyIdentity(party.name, party.organization.name if party.organization else "",
+                         party.email, party.phone, party.address, False)
+
+
+@transaction.atomic
+def party_erase(*, party: Party, acting_user: Staff, reason: str) -> Party:
+    """X8: on a lawful request, redact the identity; events (which hold none) stay intact."""
+    if not (acting_user.has_role(Role.CLIENT_OFFICE) or acting_user.has_role(Role.QUALITY_MANAGER)):
+        raise RoleRequired("The client & information office or the quality manager erases "
+                           "identities.", rule="X8")
+    if not reason.strip():
+        raise InvalidInput("Record the lawful request behind the erasure.", rule="X8",
+                           field="reason")
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    party.name = party.email = party.phone = party.address = ""
+    party.organization = None
+    party.redacted_at = timezone.now()
+    party.save()
+    for case in Case.objects.filter(submitter=party) | Case.objects.filter(respondent=party):
+        event_record(case, action="party_erased", actor=acting_user, from_state=case.state,
+                     payload={"party": party.pk}, reason=reason)
+    return party

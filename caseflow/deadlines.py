@@ -1,0 +1,111 @@
+"""Which deadline a case has in each state (X1), computed by the working-day calendar.
+
+Rule deadlines are the manual's: acceptance in 7 working days (R8.03). The committee
+window after an appeal ruling (X5) is configurable. Every other step has an internal
+target: a default from settings, or what the department head set on the case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from caseflow.models import Case, CaseKind, DeadlineKind
+from caseflow.policies.transitions import S
+from caseflow.workdays import Overrides, add_working_days, china_date, end_of_day, is_working_day
+
+ACCEPTANCE_WORKING_DAYS = 7  # R8.03
+APPEAL_FILING_WORKING_DAYS = 30  # R8.08
+
+DEFAULT_TARGETS = {  # X1: internal targets in working days, per step
+    "evaluation": 5,
+    "investigation": 20,
+    "review": 3,
+    "approval": 3,
+    "notice": 2,
+    "organize": 2,
+    "ruling": 20,
+    "answer": 10,
+    "agreement": 10,
+    "escalation": 10,
+    "gm_approval": 5,
+    "committee": 30,
+}
+
+# (kind, state) -> step whose target applies; None kind = any kind.
+STEP_BY_STATE = {
+    (CaseKind.COMPLAINT, S.ACCEPTED): "evaluation",
+    (CaseKind.COMPLAINT, S.INVESTIGATING): "investigation",
+    (CaseKind.COMPLAINT, S.PROPOSED): "review",
+    (CaseKind.COMPLAINT, S.REVIEWED): "approval",
+    (CaseKind.COMPLAINT, S.APPROVED): "notice",
+    (CaseKind.APPEAL, S.ACCEPTED): "organize",
+    (CaseKind.APPEAL, S.IN_HANDLING): "ruling",
+    (CaseKind.APPEAL, S.RULING_DRAFTED): "review",
+    (CaseKind.APPEAL, S.RULING_REVIEWED): "approval",
+    (CaseKind.APPEAL, S.RULING_APPROVED): "notice",
+    (CaseKind.DISPUTE, S.ACCEPTED): "answer",
+    (CaseKind.DISPUTE, S.ANSWERED): "agreement",
+    (CaseKind.DISPUTE, S.WITH_DEPARTMENT_HEAD): "escalation",
+    (CaseKind.DISPUTE, S.WITH_QUALITY_MANAGER): "escalation",
+    (CaseKind.DISPUTE, S.PENDING_GM_APPROVAL): "gm_approval",
+}
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    due_at: dt.datetime | None
+    step: str = ""
+    kind: str = ""
+    provisional: bool = False
+
+
+NONE = CaseDeadline(None)
+
+
+def target_days(case: Case, step: str) -> int:
+    configured = {**DEFAULT_TARGETS, **getattr(settings, "CASEFLOW_TARGET_DAYS", {})}
+    return int(case.target_days.get(step, configured[step]))
+
+
+def committee_window_days() -> int:
+    return int(getattr(settings, "CASEFLOW_COMMITTEE_WINDOW_DAYS", 30))
+
+
+def case_deadline(case: Case, *, since: dt.datetime, overrides: Overrides) -> CaseDeadline:
+    """The deadline of the step `case` now waits for; `since` is when it entered its state."""
+    if case.kind == CaseKind.NONCONFORMITY:
+        return NONE
+    if case.state == S.RECEIVED:
+        d = add_working_days(case.received_at, ACCEPTANCE_WORKING_DAYS, overrides)
+        return CaseDeadline(d.due_at, "acceptance", DeadlineKind.RULE, d.provisional)
+    if case.state == S.RULED:
+        d = add_working_days(since, committee_window_days(), overrides)
+        return CaseDeadline(d.due_at, "committee_window", DeadlineKind.WINDOW, d.provisional)
+    if case.state == S.COMMITTEE:
+        step = "committee"
+    else:
+        step = STEP_BY_STATE.get((case.kind, case.state))
+    if step is None:
+        return NONE
+    d = add_working_days(since, target_days(case, step), overrides)
+    return CaseDeadline(d.due_at, step, DeadlineKind.TARGET, d.provisional)
+
+
+def reminder_at(due_at: dt.datetime | None, overrides: Overrides) -> dt.datetime | None:
+    """09:00 on the last working day before the due day: a day's warning for the holder."""
+    if due_at is None:
+        return None
+    day = china_date(due_at) - dt.timedelta(days=1)
+    for _ in range(60):
+        if is_working_day(day, overrides):
+            break
+        day -= dt.timedelta(days=1)
+    return end_of_day(day).replace(hour=9, minute=0, second=0)
+
+
+def appeal_filing_deadline(decision_received_on: dt.date, overrides: Overrides):
+    """R8.08: 30 working days from the appellant's receipt of the decision or notice."""
+    return add_working_days(decision_received_on, APPEAL_FILING_WORKING_DAYS, overrides)

@@ -1,0 +1,260 @@
+"""Cases (complaints, appeals, disputes, nonconformities) and what hangs off them."""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseflow.errors import CaseflowError
+from caseflow.models.people import Engagement, Party, Staff
+
+
+class CaseKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint (投诉)")
+    APPEAL = "appeal", _("Appeal (申诉)")
+    DISPUTE = "dispute", _("Dispute (争议)")
+    NONCONFORMITY = "nonconformity", _("Nonconformity (不符合)")
+
+
+NUMBER_PREFIX = {
+    CaseKind.COMPLAINT: "TS",
+    CaseKind.APPEAL: "SS",
+    CaseKind.DISPUTE: "ZY",
+    CaseKind.NONCONFORMITY: "BFH",
+}
+
+
+class Scope(models.TextChoices):
+    """R8.01: what a submission concerns."""
+
+    REPORT = "a", _("(a) A report the body issued")
+    IMPARTIALITY = "b", _("(b) Legality or impartiality of verification/review activities")
+    MISCONDUCT = "c", _("(c) Staff misconduct or harm to a client's lawful interests")
+    OTHER = "d", _("(d) Other matters about verification/review work")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+
+
+class DeadlineKind(models.TextChoices):
+    RULE = "rule", _("Rule deadline")
+    TARGET = "target", _("Internal target")
+    WINDOW = "window", _("Window for the other side (X5)")
+
+
+def new_tracking_code() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class CaseCounter(models.Model):
+    """The last number issued per kind and year; row-locked so numbers are never reused."""
+
+    kind = models.CharField(max_length=16, choices=CaseKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="one_counter")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def delete(self):
+        raise CaseflowError("Cases are never deleted.", rule="R10.04")
+
+
+class Case(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    state = models.CharField(_("state"), max_length=32, db_index=True)
+    state_since = models.DateTimeField(_("in this state since"))
+    tracking_code = models.CharField(max_length=32, unique=True, default=new_tracking_code,
+                                     editable=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    scope = models.CharField(_("scope (R8.01)"), max_length=1, choices=Scope.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    submission_document = models.FileField(_("written submission"), upload_to="submissions/%Y/",
+                                           blank=True)
+    submitter = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="submitted_cases",
+                                  null=True, blank=True, verbose_name=_("submitter"))
+    respondent = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True, verbose_name=_("respondent"))
+    engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("engagement"))
+    handler = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="handled_cases", verbose_name=_("handler"))
+    # X3: who drafted and who reviewed, so the next step can refuse them.
+    drafted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    reviewed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    # Stored deadline (X1): what is due next, by when, and of which kind.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_step = models.CharField(_("due step"), max_length=32, blank=True)
+    deadline_kind = models.CharField(_("deadline kind"), max_length=8,
+                                     choices=DeadlineKind.choices, blank=True)
+    target_days = models.JSONField(
+        _("internal targets set for this case (working days per step)"), default=dict, blank=True)
+    deadline_provisional = models.BooleanField(_("provisional deadline"), default=False)
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    acceptance_due_at = models.DateTimeField(_("acceptance due at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("acceptance decided at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Outcome facts.
+    valid = models.BooleanField(_("complaint holds (R8.04)"), null=True, blank=True)
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    outcome = models.TextField(_("outcome / handling opinion"), blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    impartiality_related = models.BooleanField(_("impartiality-related (X7)"), default=False)
+
+    # Appeal facts (R8.08, X5).
+    appealed_decision = models.CharField(_("decision appealed"), max_length=300, blank=True)
+    decision_received_on = models.DateField(_("appellant received the decision on"), null=True,
+                                            blank=True)
+    filed_late = models.BooleanField(_("filed after the 30-working-day window"), default=False)
+    committee_window_ends_at = models.DateTimeField(null=True, blank=True)
+
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_cases")
+    origin_case = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="opened_cases",
+                                    help_text=_("The case whose finding opened this one (R8.16)."))
+    nonconformity_source = models.CharField(_("nonconformity source"), max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["kind", "state"])]
+
+    def __str__(self):
+        return self.number
+
+    def delete(self, *args, **kwargs):
+        raise CaseflowError("Cases are never deleted.", rule="R10.04")
+
+    @property
+    def anonymous(self) -> bool:
+        return bool(self.submitter and self.submitter.anonymous)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_at is not None and self.due_at < timezone.now()
+
+
+class CaseNumberAlias(models.Model):
+    """A number a case had before its kind was corrected; it still finds the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="aliases")
+    number = models.CharField(max_length=20, unique=True)
+
+    def __str__(self):
+        return self.number
+
+
+class Finding(models.Model):
+    """R8.05: information gathered in an investigation, from one side or the other."""
+
+    class Side(models.TextChoices):
+        SUBMITTER = "submitter", _("Submitter's side")
+        RESPONDENT = "respondent", _("Respondent's side")
+        BODY = "body", _("Body's own records")
+
+    class Method(models.TextChoices):
+        DESK = "desk", _("Document review / interview")
+        UNSCHEDULED_AUDIT = "unscheduled_audit", _("Unscheduled audit")
+        ON_SITE = "on_site", _("On-site investigation")
+        SURVEILLANCE = "surveillance", _("With the annual surveillance audit")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="findings")
+    side = models.CharField(_("side"), max_length=16, choices=Side.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices,
+                              default=Method.DESK)
+    text = models.TextField(_("finding"))
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/", blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.get_side_display()}: {self.text[:40]}"
+
+
+class Declaration(models.Model):
+    """R9.01: an impartiality and confidentiality commitment, annual or per case."""
+
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("Annual commitment")
+        CASE = "case", _("Per-case commitment")
+
+    class Ruling(models.TextChoices):
+        PROHIBIT = "prohibit", _("Prohibit")
+        RESTRICT = "restrict", _("Restrict (may work, may not decide)")
+        ALLOW = "allow", _("Disclose and allow")
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="declarations")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="declarations")
+    signed_at = models.DateTimeField(_("signed at"))
+    potential_conflict = models.TextField(_("declared potential conflict"), blank=True)
+    ruling = models.CharField(_("quality manager's ruling"), max_length=10,
+                              choices=Ruling.choices, blank=True)
+    ruled_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    ruled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+
+    def __str__(self):
+        return f"{self.staff} · {self.get_kind_display()}"
+
+
+class InterestRelationship(models.Model):
+    """An interest relationship declared with an organization; `ended_on` empty = ongoing."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT,
+                                    related_name="relationships")
+    organization = models.ForeignKey("caseflow.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    description = models.CharField(_("relationship"), max_length=200)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    def __str__(self):
+        return self.description
+
+
+class CommitteeVote(models.Model):
+    """X6: one member's vote on a committee decision."""
+
+    class Vote(models.TextChoices):
+        UPHOLD = "uphold", _("Uphold the ruling")
+        OVERTURN = "overturn", _("Overturn the ruling")
+        ABSTAIN = "abstain", _("Abstain")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="committee_votes")
+    member = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    vote = models.CharField(max_length=10, choices=Vote.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "member"], name="one_vote")]
+
+    def __str__(self):
+        return f"{self.member}: {self.vote}"

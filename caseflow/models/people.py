@@ -1,0 +1,187 @@
+"""Who takes part: organizations, staff and their roles, engagements, parties to a case."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.cn import uscc
+
+
+def validate_uscc(value: str) -> None:
+    """统一社会信用代码 with its check digit (GB 32100-2015)."""
+    if not uscc.is_valid(value):
+        raise ValidationError(_("Not a valid unified social credit code."), code="invalid_uscc")
+
+
+class Role(models.TextChoices):
+    GENERAL_MANAGER = "general_manager", _("General manager (总经理)")
+    QUALITY_MANAGER = "quality_manager", _("Quality manager (碳核查业务质量经理)")
+    DEPARTMENT_HEAD = "department_head", _("Department head (气候事业部部长)")
+    CLIENT_OFFICE = "client_office", _("Client & information office (客户及信息管理室)")
+    QUALITY_ASSURANCE = "quality_assurance", _("Quality assurance office (质量保障管理室)")
+    PROJECT_OFFICE = "project_office", _("Project implementation office (项目实施管理室)")
+    VERIFIER = "verifier", _("Verifier (核查员)")
+    COMMITTEE_MEMBER = "committee_member", _("Impartiality committee member (公正性管理委员会委员)")
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CLIENT_AUTHORITY = "client_authority", _("Client authority (项目委托方)")
+        VERIFIED_ENTITY = "verified_entity", _("Verified entity (受核查方)")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
+        validators=[validate_uscc],
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class Staff(models.Model):
+    """A person with an account: body staff or an impartiality committee member."""
+
+    class Language(models.TextChoices):
+        ZH = "zh-hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="staff")
+    display_name = models.CharField(_("name"), max_length=100)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices,
+                                default=Language.ZH)
+    email = models.EmailField(_("email"), blank=True)
+    telegram_chat_id = models.BigIntegerField(_("Telegram chat id"), null=True, blank=True,
+                                              unique=True)
+    notify_by_email = models.BooleanField(_("notify by email"), default=True)
+    notify_by_telegram = models.BooleanField(_("notify by Telegram"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
+    def __str__(self):
+        return self.display_name
+
+    def has_role(self, role: str) -> bool:
+        return any(a.role == role for a in self.role_assignments.all())
+
+
+class RoleAssignment(models.Model):
+    """A staff member's role. A deputy or delegate acts for the holder (X2)."""
+
+    class Capacity(models.TextChoices):
+        HOLDER = "holder", _("holder")
+        DEPUTY = "deputy", _("deputy")
+        DELEGATE = "delegate", _("designated delegate")
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    capacity = models.CharField(_("capacity"), max_length=16, choices=Capacity.choices,
+                                default=Capacity.HOLDER)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["staff", "role"], name="one_role_once")]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+
+    def __str__(self):
+        return f"{self.staff} · {self.get_role_display()} ({self.get_capacity_display()})"
+
+
+class Engagement(models.Model):
+    """Verification/review work a case may concern; its people are recused from it (R8.15)."""
+
+    class Conclusion(models.TextChoices):
+        QUALIFIED = "qualified", _("Qualified (合格)")
+        NOT_QUALIFIED = "not_qualified", _("Not qualified (不合格)")
+        PENDING = "pending", _("Pending")
+
+    report_number = models.CharField(_("report number"), max_length=32, unique=True)
+    client = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("client (项目委托方)"))
+    verified_entity = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                        related_name="engagements",
+                                        verbose_name=_("verified entity (受核查方)"))
+    province = models.CharField(_("province"), max_length=32)
+    year = models.PositiveSmallIntegerField(_("year"))
+    batch = models.CharField(_("batch"), max_length=32, blank=True)
+    conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices,
+                                  default=Conclusion.PENDING)
+    timely = models.BooleanField(_("delivered on time"), null=True, blank=True)
+    team_lead = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("team lead (组长)"))
+    verifiers = models.ManyToManyField(Staff, blank=True, related_name="+",
+                                       verbose_name=_("verifiers (核查员)"))
+    technical_reviewers = models.ManyToManyField(Staff, blank=True, related_name="+",
+                                                 verbose_name=_("technical reviewers (技术评审)"))
+    report_signers = models.ManyToManyField(
+        Staff, blank=True, related_name="+", verbose_name=_("report reviewed/signed by"))
+    history = HistoricalRecords(m2m_fields=[verifiers, technical_reviewers, report_signers])
+
+    class Meta:
+        ordering = ["-year", "report_number"]
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+
+    def __str__(self):
+        return self.report_number
+
+    def performers(self) -> set[int]:
+        """Ids of everyone who performed the verification function (X2's narrow reading)."""
+        ids = {s.pk for s in self.verifiers.all()}
+        ids |= {s.pk for s in self.technical_reviewers.all()}
+        ids |= {s.pk for s in self.report_signers.all()}
+        if self.team_lead_id:
+            ids.add(self.team_lead_id)
+        return ids
+
+
+class Party(models.Model):
+    """An outside person or organization in a case. Identity is confidential (R8.13)."""
+
+    class Kind(models.TextChoices):
+        COMPLAINANT = "complainant", _("Complainant (投诉人)")
+        APPELLANT = "appellant", _("Appellant (申诉人)")
+        CLIENT = "client", _("Client (项目委托方)")
+        RESPONDENT = "respondent", _("Respondent (被投诉方)")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="parties")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+",
+                              help_text=_("When a staff member is the respondent."))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.CharField(_("postal address"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Staff.Language.choices,
+                                default=Staff.Language.ZH)
+    redacted_at = models.DateTimeField(_("identity erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.email or self.phone or self.address)

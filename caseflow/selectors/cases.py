@@ -1,0 +1,57 @@
+"""Reads of cases for staff: lists, the case file, and what the viewer may do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet
+
+from caseflow.actions.parties import PartyIdentity, party_identity_redacted
+from caseflow.models import Case, CaseEvent, Notice, Role, Staff
+from caseflow.policies.impartiality import available_transitions
+from caseflow.policies.transitions import S
+
+# Roles that oversee every case; others see the cases they work on.
+OVERSIGHT_ROLES = (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE, Role.QUALITY_MANAGER,
+                   Role.GENERAL_MANAGER, Role.QUALITY_ASSURANCE)
+
+
+def cases_for_staff(staff: Staff) -> QuerySet[Case]:
+    """Cases `staff` may see, soonest deadline first. The order depends only on each
+    case's own deadline and number, never on who submitted it (R8.11)."""
+    cases = Case.objects.select_related("handler", "engagement")
+    if not any(staff.has_role(r) for r in OVERSIGHT_ROLES):
+        visible = Q(handler=staff) | Q(declarations__staff=staff)
+        if staff.has_role(Role.COMMITTEE_MEMBER):
+            visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")
+        cases = cases.filter(visible).distinct()
+    # A case about someone is not shown to them (R8.14).
+    cases = cases.exclude(respondent__staff=staff)
+    return cases.order_by(F("due_at").asc(nulls_last=True), "number")
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    events: list[CaseEvent]
+    notices: list[Notice]
+    linked_cases: list[Case]
+    submitter: PartyIdentity | None
+    transitions: list[str]
+
+
+def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
+    """The case file as staff see it, submitter redacted (reveals go through
+    `party_identity_reveal`, which records them, R8.13)."""
+    linked = list(Case.objects.filter(
+        Q(pk=case.merged_into_id) | Q(merged_into=case) | Q(pk=case.origin_case_id)
+        | Q(origin_case=case)
+    ).exclude(pk=case.pk).order_by("number"))
+    return CaseDetail(
+        case=case,
+        events=list(case.events.select_related("actor")),
+        notices=list(case.notices.all()),
+        linked_cases=linked,
+        submitter=party_identity_redacted(case.submitter) if case.submitter else None,
+        transitions=available_transitions(case, viewer),
+    )

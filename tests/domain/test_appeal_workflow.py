@@ -1,0 +1,218 @@
+"""The appeal workflow (R8.08–R8.11, X5, X6)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from caseflow.actions.appeals import (
+    appeal_draft_ruling,
+    appeal_organize,
+    appeal_refer_committee,
+    appeal_request_committee,
+)
+from caseflow.actions.committee import committee_decide
+from caseflow.actions.handling import case_approve, case_review, case_send_decision
+from caseflow.actions.intake import case_accept
+from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
+from caseflow.models import CommitteeVote, DeadlineKind, Notice
+from caseflow.selectors.cases import case_detail, cases_for_staff
+from caseflow.workdays import CHINA
+from tests.personas import commit, complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r8_08_appeal_within_thirty_working_days_is_on_time(people):
+    """R8.08: received the decision Fri 2026-10-09 (day 0); the make-up Saturday 10-10 is
+    day 1, so the 30th working day ends 2026-11-19; an appeal the next morning is late."""
+    from tests.personas import appeal
+
+    on_time = appeal(people, decision_received_on=dt.date(2026, 10, 9),
+                     received_at=dt.datetime(2026, 11, 19, 17, 0, tzinfo=CHINA))
+    late = appeal(people, decision_received_on=dt.date(2026, 10, 9),
+                  received_at=dt.datetime(2026, 11, 20, 9, 0, tzinfo=CHINA))
+    assert on_time.filed_late is False
+    assert late.filed_late is True and late.number.startswith("SS-2026-")
+
+
+def test_r8_08_late_appeal_is_recorded_and_accepting_it_needs_a_reason(people):
+    """R8.08: past the window the appeal is kept, marked late; the head accepts or rejects
+    it with a reason; nothing is dropped."""
+    from tests.personas import appeal
+
+    case = appeal(people, decision_received_on=dt.date(2026, 1, 5))
+    assert case.filed_late and case.state == "received"
+    commit(case, people.head)
+    with pytest.raises(InvalidInput) as refused:
+        case_accept(case=case, acting_user=people.head, action_to_take="复核")
+    assert refused.value.rule == "R8.08"
+    case = case_accept(case=case, acting_user=people.head, action_to_take="复核",
+                       reason="申诉人因病住院，有证明")
+    assert case.state == "accepted" and case.events.get(action="accepted").reason
+
+
+def test_r8_08_appeal_by_letter_needs_the_written_submission(people):
+    """R8.08: an appeal is filed in writing: by letter or in person, the scan is attached."""
+    from tests.personas import appeal
+
+    with pytest.raises(InvalidInput) as refused:
+        appeal(people, channel="letter")
+    assert refused.value.rule == "R8.08"
+    case = appeal(people, channel="letter",
+                  submission_document=ContentFile(b"%PDF-1.4 scan", name="appeal.pdf"))
+    assert case.submission_document.name.endswith(".pdf")
+
+
+def ruled_appeal(people, **kw):
+    from tests.personas import appeal
+
+    case = appeal(people, **kw)
+    commit(case, people.head, people.handler, people.quality_manager, people.office,
+           *people.members)
+    case = case_accept(case=case, acting_user=people.head, action_to_take="组织复核")
+    case = appeal_organize(case=case, acting_user=people.head, handler=people.handler)
+    case = appeal_draft_ruling(case=case, acting_user=people.handler, ruling="维持原核查结论")
+    case = case_review(case=case, acting_user=people.head)
+    case = case_approve(case=case, acting_user=people.quality_manager)
+    return case_send_decision(case=case, acting_user=people.office, channel="registered_mail",
+                              registered_mail_number="XA100200300CN")
+
+
+def test_r8_09_head_organizes_ruling_reviewed_approved_and_notified(people):
+    """R8.09: organized by the head (who may still review: organizing is not drafting),
+    drafted by the handler, reviewed by the head, approved by the quality manager and
+    notified in writing by the office; the ruling is then binding."""
+    case = ruled_appeal(people)
+    assert case.state == "ruled"
+    assert case.reviewed_by == people.head and case.drafted_by == people.handler
+    ruling = case.notices.get(kind=Notice.Kind.APPEAL_RULING)
+    assert ruling.text == "维持原核查结论" and ruling.sendings.get().registered_mail_number
+
+
+def test_r8_09_only_the_office_sends_the_ruling(people):
+    """R8.09: the client & information office notifies the parties, nobody else."""
+    from tests.personas import appeal
+
+    case = appeal(people)
+    commit(case, people.head, people.handler, people.quality_manager)
+    case_accept(case=case, acting_user=people.head, action_to_take="复核")
+    appeal_organize(case=case, acting_user=people.head, handler=people.handler)
+    appeal_draft_ruling(case=case, acting_user=people.handler, ruling="维持")
+    case_review(case=case, acting_user=people.head)
+    case = case_approve(case=case, acting_user=people.quality_manager)
+    with pytest.raises(RoleRequired):
+        case_send_decision(case=case, acting_user=people.head, channel="email",
+                           email_message_id="<r@cec>")
+
+
+def test_r8_10_body_decides_before_any_referral(people):
+    """R8.10: the body must decide every appeal: it cannot refer one it has not ruled on."""
+    from tests.personas import appeal
+
+    case = appeal(people)
+    commit(case, people.head)
+    case = case_accept(case=case, acting_user=people.head, action_to_take="复核")
+    with pytest.raises(TransitionNotAllowed):
+        appeal_refer_committee(case=case, acting_user=people.head, reason="特殊")
+
+
+def test_r8_10_committee_decision_is_final_and_closes(people):
+    """R8.10, X6: the appellant asks for the committee in time; a quorum decides; closed."""
+    case = ruled_appeal(people)
+    case = appeal_request_committee(case=case, acting_user=people.office,
+                                    requested_at=timezone.now(), reason="申诉人仍有异议")
+    assert case.state == "committee" and case.due_step == "committee"
+    xu, ma, guo = people.members
+    case = committee_decide(case=case, acting_user=xu, decision="维持",
+                            votes={xu: "uphold", ma: "uphold"})
+    assert case.state == "closed"
+    assert CommitteeVote.objects.filter(case=case).count() == 2
+    with pytest.raises(TransitionNotAllowed):
+        committee_decide(case=case, acting_user=guo, decision="改判", votes={guo: "overturn"})
+
+
+def test_r8_10_exceptional_referral_by_the_body_after_ruling(people):
+    """R8.10: after its ruling the body itself may refer the appeal, giving why."""
+    case = ruled_appeal(people)
+    with pytest.raises(InvalidInput):
+        appeal_refer_committee(case=case, acting_user=people.head, reason="")
+    case = appeal_refer_committee(case=case, acting_user=people.head, reason="涉及重大公众利益")
+    assert case.state == "committee"
+
+
+def test_x6_no_decision_without_quorum(people):
+    """X6: one of three members is no majority."""
+    case = ruled_appeal(people)
+    appeal_request_committee(case=case, acting_user=people.office,
+                             requested_at=timezone.now(), reason="异议")
+    xu = people.members[0]
+    with pytest.raises(TransitionNotAllowed) as refused:
+        committee_decide(case=case, acting_user=xu, decision="维持", votes={xu: "uphold"})
+    assert refused.value.rule == "X6"
+
+
+def test_x6_a_recused_member_may_not_vote(people):
+    """X6: members declare conflicts per case like staff; one prohibited cannot vote."""
+    from caseflow.actions.staff import declaration_rule, declaration_sign
+
+    case = ruled_appeal(people)
+    appeal_request_committee(case=case, acting_user=people.office,
+                             requested_at=timezone.now(), reason="异议")
+    xu, ma, guo = people.members
+    declaration = declaration_sign(staff=guo, kind="case", case=case,
+                                   potential_conflict="曾为申诉人提供咨询")
+    declaration_rule(declaration=declaration, ruling="prohibit",
+                     acting_user=people.quality_manager)
+    with pytest.raises(Recused):
+        committee_decide(case=case, acting_user=xu, decision="维持",
+                         votes={xu: "uphold", guo: "uphold"})
+
+
+def test_x5_ruled_appeal_closes_when_the_committee_window_ends(people):
+    """X5: 30 WD after the ruling was notified with no request, run_due closes it; a
+    request after the window is refused."""
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
+        case = ruled_appeal(people)
+    assert case.deadline_kind == DeadlineKind.WINDOW
+    assert case.committee_window_ends_at == dt.datetime(2026, 12, 14, 23, 59, 59, tzinfo=CHINA)
+    call_command("run_due", "--at", "2026-12-14T23:00+08:00")
+    case.refresh_from_db()
+    assert case.state == "ruled"
+    with pytest.raises(TransitionNotAllowed) as refused:
+        appeal_request_committee(case=case, acting_user=people.office,
+                                 requested_at=dt.datetime(2026, 12, 15, 9, tzinfo=CHINA),
+                                 reason="异议")
+    assert refused.value.rule == "X5"
+    call_command("run_due", "--at", "2026-12-15T00:00+08:00")
+    case.refresh_from_db()
+    assert case.state == "closed"
+    assert case.events.get(action="closed_after_committee_window").actor_label == "system"
+
+
+def test_r8_11_an_appeal_changes_nothing_staff_see_on_the_appellants_other_cases(people):
+    """R8.11: filing an appeal never leads to discriminatory action: the appellant's other
+    case shows nothing of the appeal, and its deadline, handler and place in every list
+    stay as they were."""
+    from tests.personas import appeal
+
+    other_complaint = complaint(people)
+    unrelated = complaint(people)
+    commit(other_complaint, people.head, people.office)
+    before_list = [c.pk for c in cases_for_staff(people.head)]
+    before = case_detail(other_complaint, viewer=people.office)
+
+    the_appeal = appeal(people)  # the same person (李四/张三 by contact) appeals
+    the_appeal.submitter.email = other_complaint.submitter.email
+    the_appeal.submitter.save()
+
+    after_list = [c.pk for c in cases_for_staff(people.head) if c.pk != the_appeal.pk]
+    after = case_detail(other_complaint, viewer=people.office)
+    assert after_list == before_list
+    assert (after.case.due_at, after.case.handler_id, after.case.state) == (
+        before.case.due_at, before.case.handler_id, before.case.state)
+    assert the_appeal.number not in repr(after)
+    assert after.linked_cases == [] and unrelated.pk in after_list

@@ -1,0 +1,65 @@
+import datetime as dt
+import shutil
+import subprocess
+from dataclasses import replace
+
+import pytest
+
+from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
+
+TITLE = "申诉、投诉和争议受理通知书"
+SENTENCE = "经审查，符合受理条件，本机构决定予以受理。"
+
+NOTICE = NoticeDocument(
+    title=TITLE,
+    number="TS-2026-0007",
+    recipient="张三",
+    body=f"您于2026年3月2日提交的申诉材料已收到。\n\n{SENTENCE}",
+    issued_on=dt.date(2026, 3, 5),
+)
+
+
+def extracted_text(pdf: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    # CJK paragraphs wrap anywhere, so compare without the line breaks pdftotext keeps.
+    return "".join(result.stdout.decode("utf-8").split())
+
+
+def test_render_is_a_pdf_and_deterministic():
+    first, second = render_notice_pdf(NOTICE), render_notice_pdf(NOTICE)
+
+    assert first.startswith(b"%PDF")
+    assert first == second
+    assert content_sha256(first) == content_sha256(second)
+    assert len(content_sha256(first)) == 64
+
+
+def test_different_body_gives_different_hash():
+    changed = replace(NOTICE, body="本机构决定不予受理。")
+
+    assert content_sha256(render_notice_pdf(changed)) != content_sha256(render_notice_pdf(NOTICE))
+
+
+def test_chinese_text_is_in_the_pdf(tmp_path):
+    text = extracted_text(render_notice_pdf(NOTICE), tmp_path)
+
+    assert TITLE in text
+    assert SENTENCE in text
+    assert "TS-2026-0007" in text
+    assert "致：张三" in text
+    assert "2026年3月5日" in text
+
+
+def test_markup_in_user_text_is_rendered_literally(tmp_path):
+    notice = replace(NOTICE, recipient="", body="请注意 <b>& 与 <script>alert(1)</script>")
+
+    text = extracted_text(render_notice_pdf(notice), tmp_path)
+
+    assert "<b>&与<script>alert(1)</script>" in text
+    assert "致：" not in text
