@@ -1,14 +1,55 @@
-"""Django admin: configuration data, each change kept in its history (simple-history)."""
+"""Django admin: configuration data with its change history (simple-history); cases,
+parties and the event trail read-only, since every change to them goes through an action.
+"""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from caseflow.actions.calendar import calendar_year_mark_complete
-from caseflow.models import CalendarOverride, CalendarYear
+from caseflow.actions.parties import party_identity_redacted
+from caseflow.models import (
+    CalendarOverride,
+    CalendarYear,
+    Case,
+    CaseEvent,
+    Declaration,
+    Engagement,
+    InterestRelationship,
+    Notice,
+    Notification,
+    Organization,
+    Party,
+    RoleAssignment,
+    Staff,
+)
 
 admin.site.site_header = _("Caseflow administration")
 admin.site.site_title = _("Caseflow")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only actions write: visible, never edited or deleted here (R10.04)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarOverride)
@@ -31,3 +72,119 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
         for record in queryset:
             calendar_year_mark_complete(year=record.year, acting_user=request.user)
         self.message_user(request, _("Schedule marked complete."), messages.SUCCESS)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "credit_code"]
+
+
+@admin.register(Engagement)
+class EngagementAdmin(SimpleHistoryAdmin):
+    list_display = ["report_number", "verified_entity", "province", "year", "conclusion",
+                    "team_lead"]
+    list_filter = ["year", "province", "conclusion"]
+    search_fields = ["report_number", "verified_entity__name", "client__name"]
+    autocomplete_fields = ["client", "verified_entity", "team_lead"]
+    filter_horizontal = ["verifiers", "technical_reviewers", "report_signers"]
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+
+
+@admin.register(Staff)
+class StaffAdmin(SimpleHistoryAdmin):
+    list_display = ["display_name", "roles", "email", "language", "is_active"]
+    list_filter = ["role_assignments__role", "is_active"]
+    search_fields = ["display_name", "user__username", "email"]
+    inlines = [RoleAssignmentInline]
+    # Chat binding goes through staff_telegram_link (the bot's /start).
+    readonly_fields = ["telegram_chat_id"]
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj):
+        return ", ".join(a.get_role_display() for a in obj.role_assignments.all())
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["staff", "role", "capacity"]
+    list_filter = ["role", "capacity"]
+
+
+class InterestRelationshipInline(ReadOnlyInline):
+    model = InterestRelationship
+    fields = ["organization", "description", "ended_on"]
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["staff", "kind", "year", "case", "signed_at", "ruling"]
+    list_filter = ["kind", "year", "ruling"]
+    inlines = [InterestRelationshipInline]
+
+
+@admin.register(Party)
+class PartyAdmin(ReadOnlyAdmin):
+    """Identity shown redacted (R8.13): reveals happen per case, recorded, via the API."""
+
+    list_display = ["__str__", "kind", "anonymous", "shown_name", "shown_contact", "redacted_at"]
+    list_filter = ["kind", "anonymous"]
+    fields = ["kind", "anonymous", "shown_name", "shown_contact", "language", "redacted_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("name"))
+    def shown_name(self, obj):
+        return party_identity_redacted(obj).name or "—"
+
+    @admin.display(description=_("contact"))
+    def shown_contact(self, obj):
+        shown = party_identity_redacted(obj)
+        return " ".join(filter(None, [shown.email, shown.phone, shown.address])) or "—"
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["at", "actor", "actor_label", "action", "from_state", "to_state", "reason",
+              "payload"]
+    readonly_fields = fields
+    ordering = ["at", "id"]
+
+
+class NoticeInline(ReadOnlyInline):
+    model = Notice
+    fields = ["kind", "approved_by", "approved_at", "sha256", "file"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "state", "subject", "handler", "due_at", "due_step",
+                    "deadline_kind", "deadline_provisional", "received_at"]
+    list_filter = ["kind", "state", "scope", "deadline_kind", "deadline_provisional"]
+    search_fields = ["number", "subject", "aliases__number"]
+    date_hierarchy = "received_at"
+    exclude = ["submitter", "respondent", "tracking_code"]
+    inlines = [NoticeInline, CaseEventInline]
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing a case's page needs "view" only; Django shows it read-only.
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "case", "action", "actor", "actor_label", "from_state", "to_state"]
+    list_filter = ["action"]
+    search_fields = ["case__number"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "case", "template", "recipient_staff", "recipient_role",
+                    "status", "attempts"]
+    list_filter = ["status", "template"]

@@ -14,7 +14,7 @@ from caseflow.selectors.calendar import calendar_overrides
 def case_lock(case: Case) -> Case:
     """Re-read the row under a lock: of two racing clicks, one wins (the other sees the
     new state and is refused)."""
-    return Case.objects.select_for_update().select_related(
+    return Case.objects.select_for_update(of=("self",)).select_related(
         "submitter", "respondent", "engagement", "handler"
     ).get(pk=case.pk)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from caseflow.actions.case_state import case_begin, case_move, case_note
+from caseflow.actions.case_state import case_begin, case_lock, case_move, case_note
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput
@@ -55,6 +55,7 @@ def dispute_record_agreement(*, case: Case, acting_user: Staff, agreement: str) 
 @transaction.atomic
 def dispute_refer(*, case: Case, acting_user: Staff, reason: str) -> Case:
     """No agreement: to the department head, then to the quality manager."""
+    case = case_lock(case)  # the step depends on the current state, not the caller's copy
     step, to_state, role = (
         ("refer_department_head", S.WITH_DEPARTMENT_HEAD, Role.DEPARTMENT_HEAD)
         if case.state == S.ANSWERED

@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from caseflow.errors import CaseflowError
 from caseflow.models.people import Engagement, Party, Staff
@@ -218,6 +219,7 @@ class Declaration(models.Model):
     ruled_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")
     ruled_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("declaration")

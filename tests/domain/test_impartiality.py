@@ -1,0 +1,164 @@
+"""The impartiality guard (R8.14, R8.15, R9.01, R9.02, X2)."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from caseflow.actions.committee import case_refer_no_eligible
+from caseflow.actions.intake import PartyDetails, case_accept, case_assign
+from caseflow.actions.staff import Relationship, declaration_rule, declaration_sign
+from caseflow.errors import Recused, RoleRequired, TransitionNotAllowed
+from caseflow.models import Role
+from caseflow.policies.impartiality import available_transitions
+from tests.personas import annual, commit, complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r9_01_nobody_without_a_current_commitment_can_be_assigned(people):
+    """R9.01: Wu Di signed no commitment: he cannot be assigned, nor act."""
+    case = complaint(people)
+    commit(case, people.head)
+    with pytest.raises(Recused) as refused:
+        case_assign(case=case, handler=people.newcomer, acting_user=people.head)
+    assert refused.value.rule == "R9.01"
+    annual(people.newcomer)
+    with pytest.raises(Recused):  # the annual one is not enough: per case too
+        case_assign(case=case, handler=people.newcomer, acting_user=people.head)
+    commit(case, people.newcomer)
+    assert case_assign(case=case, handler=people.newcomer, acting_user=people.head).handler
+
+
+def test_r9_01_last_years_commitment_is_not_current(people):
+    """R9.01: commitments are annual; last year's does not count this year."""
+    from caseflow.models import Declaration
+
+    case = complaint(people)
+    commit(case, people.newcomer)
+    declaration_sign(staff=people.newcomer, kind=Declaration.Kind.ANNUAL,
+                     year=timezone.localdate().year - 1)
+    with pytest.raises(Recused):
+        case_assign(case=case, handler=people.newcomer, acting_user=people.head)
+
+
+def test_r8_15_verification_team_and_reviewers_are_recused(people, engagement):
+    """R8.15, X2: Hu Wei led the verification this complaint is about and Zhou Jie
+    reviewed it technically: neither may handle it."""
+    case = complaint(people, engagement=engagement)
+    commit(case, people.head, people.hu_wei, people.reviewer)
+    for staff in (people.hu_wei, people.reviewer):
+        with pytest.raises(Recused) as refused:
+            case_assign(case=case, handler=staff, acting_user=people.head)
+        assert refused.value.rule == "R8.15"
+
+
+def test_r8_15_report_signer_may_not_decide(people, engagement):
+    """R8.15: the head signed the engagement's report: he may not decide acceptance; the
+    deputy head acts instead (X2)."""
+    engagement.report_signers.add(people.head)
+    case = complaint(people, engagement=engagement)
+    commit(case, people.head, people.deputy_head)
+    with pytest.raises(Recused):
+        case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    assert "accept" not in available_transitions(case, people.head)
+    assert case_accept(case=case, acting_user=people.deputy_head,
+                       action_to_take="调查").state == "accepted"
+
+
+def test_r8_14_staff_complained_about_is_recused(people):
+    """R8.14: a complaint about Zhao Lei: he may not act on it."""
+    case = complaint(people, respondent=PartyDetails(staff=people.office, name="赵磊"))
+    commit(case, people.office, people.head)
+    with pytest.raises(Recused) as refused:
+        case_assign(case=case, handler=people.handler, acting_user=people.office)
+    assert refused.value.rule == "R8.14"
+
+
+def test_r9_01_relationship_ended_under_three_years_blocks(people, engagement,
+                                                           cement_works):
+    """R9.01: Liu Yang worked for the cement works until two years ago: blocked; a
+    relationship that ended four years ago does not block."""
+    declaration_sign(staff=people.handler, kind="annual", year=timezone.localdate().year,
+                     relationships=(Relationship(cement_works, "曾任职",
+                                                 timezone.localdate() - dt.timedelta(days=730)),))
+    case = complaint(people, engagement=engagement)
+    commit(case, people.head, people.handler, people.office)
+    with pytest.raises(Recused) as refused:
+        case_assign(case=case, handler=people.handler, acting_user=people.head)
+    assert refused.value.rule == "R9.01"
+
+    declaration_sign(staff=people.office, kind="annual", year=timezone.localdate().year,
+                     relationships=(Relationship(cement_works, "曾任职",
+                                                 timezone.localdate() - dt.timedelta(days=1500)),))
+    assert case_assign(case=case, handler=people.office, acting_user=people.head).handler
+
+
+def test_r9_01_declared_conflict_waits_for_the_quality_managers_ruling(people):
+    """R9.01: a declared potential conflict blocks until the quality manager rules;
+    prohibit keeps blocking; allow lets the person work."""
+    case = complaint(people)
+    commit(case, people.head)
+    declaration = declaration_sign(staff=people.handler, kind="case", case=case,
+                                   potential_conflict="投诉人是我的远亲")
+    with pytest.raises(Recused):
+        case_assign(case=case, handler=people.handler, acting_user=people.head)
+    with pytest.raises(RoleRequired):
+        declaration_rule(declaration=declaration, ruling="allow", acting_user=people.head)
+    declaration_rule(declaration=declaration, ruling="allow", acting_user=people.quality_manager)
+    assert case_assign(case=case, handler=people.handler, acting_user=people.head).handler
+    assert case.events.filter(action="conflict_ruled").count() == 1
+
+
+def test_r9_01_prohibited_person_is_recused_and_it_is_recorded(people):
+    """R9.01, R8.14: a prohibit ruling recuses the person, recorded on the case."""
+    case = complaint(people)
+    commit(case, people.head)
+    declaration = declaration_sign(staff=people.handler, kind="case", case=case,
+                                   potential_conflict="与被投诉方有业务往来")
+    declaration_rule(declaration=declaration, ruling="prohibit",
+                     acting_user=people.quality_manager)
+    with pytest.raises(Recused):
+        case_assign(case=case, handler=people.handler, acting_user=people.head)
+    assert case.events.get(action="recused").payload["staff"] == people.handler.pk
+
+
+def test_r9_02_restricted_person_may_work_but_not_decide(people):
+    """R9.02: restricted: Li Na may be assigned but may not decide acceptance."""
+    case = complaint(people)
+    commit(case, people.head)
+    declaration = declaration_sign(staff=people.deputy_head, kind="case", case=case,
+                                   potential_conflict="曾参与相关培训")
+    declaration_rule(declaration=declaration, ruling="restrict",
+                     acting_user=people.quality_manager)
+    assert case_assign(case=case, handler=people.deputy_head, acting_user=people.head).handler
+    with pytest.raises(Recused) as refused:
+        case_accept(case=case, acting_user=people.deputy_head, action_to_take="调查")
+    assert refused.value.rule == "R9.02"
+
+
+def test_r9_02_nobody_rules_on_their_own_conflict(people):
+    """R9.02: the quality manager's own declared conflict is not hers to rule on."""
+    case = complaint(people)
+    declaration = declaration_sign(staff=people.quality_manager, kind="case", case=case,
+                                   potential_conflict="亲属")
+    with pytest.raises(RoleRequired) as refused:
+        declaration_rule(declaration=declaration, ruling="allow",
+                         acting_user=people.quality_manager)
+    assert refused.value.rule == "R9.02"
+
+
+def test_x2_case_goes_to_committee_when_nobody_eligible_holds_the_role(people, engagement):
+    """X2: both the head and the deputy signed the report: nobody eligible may decide, so
+    the case is referred to the committee instead of stalling. With someone eligible the
+    referral is refused."""
+    case = complaint(people, engagement=engagement)
+    commit(case, people.head, people.deputy_head, people.office)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        case_refer_no_eligible(case=case, role=Role.DEPARTMENT_HEAD, acting_user=people.office)
+    assert refused.value.rule == "X2"
+    engagement.report_signers.add(people.head, people.deputy_head)
+    case = case_refer_no_eligible(case=case, role=Role.DEPARTMENT_HEAD,
+                                  acting_user=people.office)
+    assert case.state == "committee"
+    assert case.events.get(action="referred_no_eligible").payload == {"role": "department_head"}
