@@ -2,12 +2,23 @@
 parties and the event trail read-only, since every change to them goes through an action.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from caseflow.actions.calendar import calendar_year_mark_complete
+from caseflow.actions.engagements import (
+    EngagementImportRejected,
+    engagement_rows_from_file,
+    engagements_import,
+)
 from caseflow.actions.parties import party_identity_redacted
+from caseflow.errors import InvalidInput
 from caseflow.models import (
     CalendarOverride,
     CalendarYear,
@@ -81,6 +92,10 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "credit_code"]
 
 
+class EngagementImportForm(forms.Form):
+    file = forms.FileField(label=_("Engagement register (CSV or XLSX)"))
+
+
 @admin.register(Engagement)
 class EngagementAdmin(SimpleHistoryAdmin):
     list_display = ["report_number", "verified_entity", "province", "year", "conclusion",
@@ -89,6 +104,39 @@ class EngagementAdmin(SimpleHistoryAdmin):
     search_fields = ["report_number", "verified_entity__name", "client__name"]
     autocomplete_fields = ["client", "verified_entity", "team_lead"]
     filter_horizontal = ["verifiers", "technical_reviewers", "report_signers"]
+    change_list_template = "admin/caseflow/engagement/change_list.html"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="caseflow_engagement_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload the register; all rows or none (errors listed by row and column)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = EngagementImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = engagement_rows_from_file(upload, upload.name)
+                result = engagements_import(rows=rows,
+                                            acting_user=getattr(request.user, "staff", None))
+            except EngagementImportRejected as exc:
+                errors = [str(e) for e in exc.errors]
+            except InvalidInput as exc:
+                errors = [exc.message]
+            else:
+                self.message_user(request, _("Imported: %(created)d created, %(updated)d "
+                                             "updated.") % {"created": result.created,
+                                                            "updated": result.updated})
+                return redirect("admin:caseflow_engagement_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
+                   "opts": self.model._meta, "title": _("Import engagements")}
+        return TemplateResponse(request, "admin/caseflow/engagement/import.html", context)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -1,0 +1,375 @@
+"""Engagements imported from the body's project register (CSV or XLSX).
+
+The register says who led, verified, technically reviewed and signed off each report; the
+impartiality guard recuses those people from any case about that report (R8.15). An import
+is all or nothing: every row is checked before anything is written, and one bad row
+rejects the whole file with every error listed by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.db import transaction
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as NumberInvalid
+
+from caseflow.errors import InvalidInput
+from caseflow.models import Engagement, Organization, Staff
+
+# Each column and the headers accepted for it (English, Chinese).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "report_number": ("report_number", "报告编号"),
+    "client_name": ("client_name", "委托方"),
+    "client_credit_code": ("client_credit_code", "委托方信用代码"),
+    "entity_name": ("entity_name", "受核查方"),
+    "entity_credit_code": ("entity_credit_code", "受核查方信用代码"),
+    "province": ("province", "省份"),
+    "year": ("year", "年度"),
+    "batch": ("batch", "批次"),
+    "conclusion": ("conclusion", "结论"),
+    "timely": ("timely", "是否及时"),
+    "team_lead": ("team_lead", "组长"),
+    "verifiers": ("verifiers", "核查员"),
+    "technical_reviewers": ("technical_reviewers", "技术评审"),
+    "report_signers": ("report_signers", "报告审核签发"),
+}
+REQUIRED = ("report_number", "client_name", "client_credit_code", "entity_name",
+            "entity_credit_code", "province", "year")
+TEAM = ("verifiers", "technical_reviewers", "report_signers")
+
+CONCLUSIONS = {
+    "qualified": Engagement.Conclusion.QUALIFIED, "合格": Engagement.Conclusion.QUALIFIED,
+    "not_qualified": Engagement.Conclusion.NOT_QUALIFIED,
+    "不合格": Engagement.Conclusion.NOT_QUALIFIED,
+    "pending": Engagement.Conclusion.PENDING, "待定": Engagement.Conclusion.PENDING,
+    "": Engagement.Conclusion.PENDING,
+}
+TIMELY = {"yes": True, "是": True, "no": False, "否": False, "": None}
+USERNAME_SEPARATORS = re.compile(r"[;,、；，]")
+YEARS = range(2000, 2101)
+HEADER_ROW = 1  # the first data row is 2, as a spreadsheet numbers it
+
+
+def header_key(header: str) -> str:
+    return re.sub(r"[\s-]+", "_", header.strip()).casefold()
+
+
+HEADERS = {header_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+# Bookkeeping columns registers often carry; anything else unknown is refused (a misspelt
+# 核查员 must not silently drop people from the recusal check, R8.15).
+IGNORED_HEADERS = {header_key(h) for h in ("序号", "No.", "no", "备注", "remarks", "note", "notes")}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # as headed in the file, so the person fixing it finds it
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+class EngagementImportRejected(InvalidInput):
+    """Some rows are wrong; nothing was imported. `errors` lists each one."""
+
+    def __init__(self, errors: list[RowError]):
+        lines = "\n".join(f"- {e}" for e in errors)
+        super().__init__(f"Nothing was imported; {len(errors)} error(s):\n{lines}",
+                         field="rows")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EngagementImport:
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    report_number: str
+    client: tuple[str, str]  # (credit code, name)
+    entity: tuple[str, str]
+    province: str
+    year: int
+    batch: str
+    conclusion: str
+    timely: bool | None
+    team_lead: Staff | None
+    team: dict[str, list[Staff]]
+
+
+def engagement_rows_from_file(file, filename: str) -> list[dict]:
+    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet), each
+    a dict keyed by the header row. Blank lines stay in, so list index + 2 is the row."""
+    data = file.read()
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".csv":
+        table = csv_table(data)
+    elif suffix == ".xlsx":
+        table = xlsx_table(data)
+    else:
+        raise InvalidInput("Upload a .csv or .xlsx file.", field="file")
+    if not table:
+        return []
+    headers = [h.strip() for h in table[0]]
+    named = [h for h in headers if h]
+    repeated = sorted({h for h in named if named.count(h) > 1})
+    if repeated:
+        raise InvalidInput(f"Row 1 repeats the column(s): {', '.join(repeated)}.", field="file")
+    rows = []
+    for values in table[1:]:
+        values = values + [""] * (len(headers) - len(values))
+        rows.append({h: v.strip() for h, v in zip(headers, values, strict=False) if h})
+    return rows
+
+
+def csv_table(data: bytes | str) -> list[list[str]]:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("The CSV file is not UTF-8: save it as “CSV UTF-8”.",
+                               field="file") from exc
+    data = data.removeprefix("\ufeff")
+    return list(csv.reader(io.StringIO(data, newline="")))
+
+
+def xlsx_table(data: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InvalidInput("The file is not a readable .xlsx workbook.", field="file") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def header_errors(rows: list[dict]) -> tuple[dict[str, str], list[RowError]]:
+    """Each column's header as written in the file, and what is wrong with the headers."""
+    labels: dict[str, str] = {}
+    errors = []
+    headers = dict.fromkeys(h for row in rows for h in row if h and h.strip())
+    for header in headers:
+        if header_key(header) in IGNORED_HEADERS:
+            continue
+        column = HEADERS.get(header_key(header))
+        if column is None:
+            errors.append(RowError(HEADER_ROW, header, "unknown column."))
+        elif column in labels:
+            errors.append(RowError(HEADER_ROW, header,
+                                   f"the same column as “{labels[column]}”."))
+        else:
+            labels[column] = header.strip()
+    for column in REQUIRED:
+        if column not in labels:
+            errors.append(RowError(HEADER_ROW, column, "this column is missing."))
+    return labels, errors
+
+
+def row_values(row: dict) -> dict[str, str]:
+    return {HEADERS[header_key(h)]: str(v or "").strip() for h, v in row.items()
+            if h and h.strip() and header_key(h) not in IGNORED_HEADERS}
+
+
+def usernames(text: str) -> list[str]:
+    return list(dict.fromkeys(u.strip() for u in USERNAME_SEPARATORS.split(text) if u.strip()))
+
+
+def max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
+class RowChecker:
+    """Checks one row at a time, remembering report numbers seen earlier in the file."""
+
+    def __init__(self, labels: dict[str, str], staff: dict[str, Staff]):
+        self.labels = labels
+        self.staff = staff
+        self.seen: dict[str, int] = {}
+
+    def check(self, number: int, values: dict[str, str]) -> tuple[CheckedRow | None,
+                                                                  list[RowError]]:
+        errors: list[RowError] = []
+
+        def error(column: str, message: str) -> None:
+            errors.append(RowError(number, self.labels.get(column, column), message))
+
+        def text(column: str, limit: int, *, required: bool) -> str:
+            value = values.get(column, "")
+            if required and not value:
+                error(column, "required.")
+            elif len(value) > limit:
+                error(column, f"longer than {limit} characters.")
+            return value
+
+        report_number = text("report_number", max_length(Engagement, "report_number"),
+                             required=True)
+        if report_number in self.seen:
+            error("report_number",
+                  f"{report_number} is already on row {self.seen[report_number]}.")
+        elif report_number:
+            self.seen[report_number] = number
+        client_name = text("client_name", max_length(Organization, "name"), required=True)
+        entity_name = text("entity_name", max_length(Organization, "name"), required=True)
+        client_code = self.credit_code("client_credit_code", values, error)
+        entity_code = self.credit_code("entity_credit_code", values, error)
+        province = text("province", max_length(Engagement, "province"), required=True)
+        batch = text("batch", max_length(Engagement, "batch"), required=False)
+
+        year = None
+        raw_year = values.get("year", "")
+        if not raw_year:
+            error("year", "required.")
+        elif not raw_year.isdigit() or int(raw_year) not in YEARS:
+            error("year", f"“{raw_year}” is not a year between {YEARS[0]} and {YEARS[-1]}.")
+        else:
+            year = int(raw_year)
+
+        raw = values.get("conclusion", "")
+        conclusion = CONCLUSIONS.get(raw.casefold())
+        if conclusion is None:
+            error("conclusion", f"“{raw}” is not one of qualified/not_qualified/pending "
+                                f"(合格/不合格/待定).")
+        raw = values.get("timely", "")
+        timely = TIMELY.get(raw.casefold())
+        if raw.casefold() not in TIMELY:
+            error("timely", f"“{raw}” is not yes/no (是/否) or empty.")
+
+        team_lead = None
+        lead = usernames(values.get("team_lead", ""))
+        if len(lead) > 1:
+            error("team_lead", "name one team lead.")
+        elif lead:
+            team_lead = self.staff.get(lead[0])
+            if team_lead is None:
+                error("team_lead", f"no staff member has the username “{lead[0]}”.")
+        team: dict[str, list[Staff]] = {}
+        for column in TEAM:
+            names = usernames(values.get(column, ""))
+            unknown = [u for u in names if u not in self.staff]
+            if unknown:
+                error(column, f"no staff member has the username "
+                              f"{', '.join(f'“{u}”' for u in unknown)}.")
+            team[column] = [self.staff[u] for u in names if u in self.staff]
+
+        if errors:
+            return None, errors
+        return CheckedRow(
+            report_number=report_number, client=(client_code, client_name),
+            entity=(entity_code, entity_name), province=province, year=year, batch=batch,
+            conclusion=conclusion, timely=timely, team_lead=team_lead, team=team,
+        ), []
+
+    @staticmethod
+    def credit_code(column: str, values: dict[str, str], error) -> str:
+        raw = values.get(column, "")
+        if not raw:
+            error(column, "required.")
+            return ""
+        try:
+            return uscc.validate(raw)
+        except NumberInvalid as exc:
+            error(column, f"“{raw}” is not a valid unified social credit code "
+                          f"(统一社会信用代码): {exc.message}")
+            return ""
+
+
+def organization_find_or_create(*, credit_code: str, name: str, kind: str,
+                                history_user=None) -> Organization:
+    """The organization with this credit code; an existing one keeps its name and kind."""
+    organization = Organization.objects.filter(credit_code=credit_code).first()
+    if organization is None:
+        organization = Organization(credit_code=credit_code, name=name, kind=kind)
+        organization._history_user = history_user
+        organization.save()
+    return organization
+
+
+@transaction.atomic
+def engagements_import(*, rows: Iterable[dict[str, str]],
+                       acting_user: Staff | None = None) -> EngagementImport:
+    """Create or update engagements from register rows (R8.15: who performed each one).
+
+    Organizations are found by credit code or created; an engagement whose report number
+    exists is updated and its team replaced, so importing the same file twice changes
+    nothing. Any wrong row raises `EngagementImportRejected` and nothing is written.
+    """
+    rows = list(rows)
+    if not rows:
+        return EngagementImport(created=0, updated=0)
+    labels, errors = header_errors(rows)
+    if errors:
+        raise EngagementImportRejected(errors)
+    numbered = [(number, row_values(row)) for number, row in enumerate(rows, HEADER_ROW + 1)]
+    numbered = [(number, values) for number, values in numbered if any(values.values())]
+
+    wanted = {u for _, values in numbered for column in ("team_lead", *TEAM)
+              for u in usernames(values.get(column, ""))}
+    staff = {s.user.username: s
+             for s in Staff.objects.select_related("user").filter(user__username__in=wanted)}
+    checker = RowChecker(labels, staff)
+    checked: list[CheckedRow] = []
+    for number, values in numbered:
+        row, row_errors = checker.check(number, values)
+        errors += row_errors
+        if row:
+            checked.append(row)
+    if errors:
+        raise EngagementImportRejected(errors)
+
+    history_user = acting_user.user if acting_user else None
+    organizations: dict[str, Organization] = {}
+
+    def organization(code_and_name: tuple[str, str], kind: str) -> Organization:
+        code, name = code_and_name
+        if code not in organizations:
+            organizations[code] = organization_find_or_create(
+                credit_code=code, name=name, kind=kind, history_user=history_user)
+        return organizations[code]
+
+    created = updated = 0
+    for row in checked:
+        fields = {
+            "client": organization(row.client, Organization.Kind.CLIENT_AUTHORITY),
+            "verified_entity": organization(row.entity, Organization.Kind.VERIFIED_ENTITY),
+            "province": row.province, "year": row.year, "batch": row.batch,
+            "conclusion": row.conclusion, "timely": row.timely, "team_lead": row.team_lead,
+        }
+        engagement = (Engagement.objects.select_for_update()
+                      .filter(report_number=row.report_number).first())
+        if engagement is None:
+            engagement = Engagement(report_number=row.report_number, **fields)
+            created += 1
+        else:
+            for name, value in fields.items():
+                setattr(engagement, name, value)
+            updated += 1
+        engagement._history_user = history_user
+        engagement.save()
+        engagement.verifiers.set(row.team["verifiers"])
+        engagement.technical_reviewers.set(row.team["technical_reviewers"])
+        engagement.report_signers.set(row.team["report_signers"])
+    return EngagementImport(created=created, updated=updated)
