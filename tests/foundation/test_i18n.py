@@ -13,3 +13,11 @@ def test_default_language_is_simplified_chinese(client):
 def test_english_on_request(client):
     response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
     assert "Caseflow administration" in response.content.decode()
+
+
+def test_domain_terms_use_the_manuals_chinese(admin_client):
+    """The zh-hans admin names things as the quality manual does."""
+    page = admin_client.get("/admin/caseflow/engagement/").content.decode()
+    assert "核查项目" in page and "导入核查项目" in page
+    page = admin_client.get("/admin/caseflow/declaration/").content.decode()
+    assert "公正性和保密承诺" in page
