@@ -81,3 +81,21 @@ def notice_send(
                  from_state=notice.case.state,
                  payload={"notice": notice.pk, "channel": channel, "sha256": sent_hash})
     return sending
+
+
+@transaction.atomic
+def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
+                          acting_user: Staff) -> NoticeSending:
+    """The office enters the date the recipient received a posted notice (the proof)."""
+    if not acting_user.has_role(Role.CLIENT_OFFICE):
+        raise RoleRequired("The client & information office records receipts.", rule="R8.09")
+    sending = NoticeSending.objects.select_for_update().get(pk=sending.pk)
+    if received_on < timezone.localdate(sending.sent_at) or received_on > timezone.localdate():
+        raise InvalidInput("The date of receipt lies between sending and today.",
+                           field="received_on")
+    sending.received_on = received_on
+    sending.save(update_fields=["received_on"])
+    case = sending.notice.case
+    event_record(case, action="notice_received", actor=acting_user, from_state=case.state,
+                 payload={"sending": sending.pk, "received_on": received_on.isoformat()})
+    return sending

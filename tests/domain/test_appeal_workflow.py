@@ -216,3 +216,22 @@ def test_r8_11_an_appeal_changes_nothing_staff_see_on_the_appellants_other_cases
         before.case.due_at, before.case.handler_id, before.case.state)
     assert the_appeal.number not in repr(after)
     assert after.linked_cases == [] and unrelated.pk in after_list
+
+
+def test_r8_09_registered_mail_receipt_date_is_recorded_as_proof(people):
+    """R8.09: the written notice's proof: the registered-mail number at sending, the date
+    of receipt entered later by the office; a date before sending is refused."""
+    from caseflow.actions.notices import notice_receipt_record
+
+    case = ruled_appeal(people)
+    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get()
+    with pytest.raises(InvalidInput):
+        notice_receipt_record(sending=sending, acting_user=people.office,
+                              received_on=timezone.localdate() - dt.timedelta(days=3))
+    with pytest.raises(RoleRequired):
+        notice_receipt_record(sending=sending, acting_user=people.head,
+                              received_on=timezone.localdate())
+    sending = notice_receipt_record(sending=sending, acting_user=people.office,
+                                    received_on=timezone.localdate())
+    assert sending.received_on == timezone.localdate()
+    assert case.events.filter(action="notice_received").count() == 1
