@@ -55,18 +55,6 @@ def appeal_request_committee(*, case: Case, acting_user: Staff, requested_at: dt
 
 
 @transaction.atomic
-def appeal_refer_committee(*, case: Case, acting_user: Staff, reason: str) -> Case:
-    """R8.10: in exceptional cases the body refers its ruling to the committee itself."""
-    case, _ = case_begin(case, "refer_committee", acting_user)
-    if not reason.strip():
-        raise InvalidInput("Say what makes this case exceptional.", field="reason")
-    case_move(case, to_state=S.COMMITTEE, action="referred_to_committee", actor=acting_user,
-              reason=reason)
-    notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)
-    return case
-
-
-@transaction.atomic
 def appeal_close_after_window(*, case: Case, now: dt.datetime | None = None) -> Case | None:
     """X5: nobody asked for the committee in time: the binding ruling closes the appeal."""
     now = now or timezone.now()

@@ -51,6 +51,19 @@ def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
 
 
 @transaction.atomic
+def case_refer_committee(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    """R8.10: in exceptional cases the body refers its appeal ruling to the committee;
+    R8.12: the general manager sends an impartiality-related dispute outcome there."""
+    case, _ = case_begin(case, "refer_committee", acting_user)
+    if not reason.strip():
+        raise InvalidInput("Say why the committee should review this case.", field="reason")
+    case_move(case, to_state=S.COMMITTEE, action="referred_to_committee", actor=acting_user,
+              reason=reason)
+    notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)
+    return case
+
+
+@transaction.atomic
 def case_refer_no_eligible(*, case: Case, role: str, acting_user: Staff) -> Case:
     """X2: when recusal leaves nobody eligible in a role the case needs, the committee
     takes it over instead of the case stalling."""

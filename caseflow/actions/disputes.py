@@ -94,12 +94,3 @@ def dispute_gm_approve(*, case: Case, acting_user: Staff) -> Case:
     case_move(case, to_state=S.CLOSED, action="gm_approved", actor=acting_user)
     notification_queue(case, "decision_notice", party=case.submitter)
     return case
-
-
-@transaction.atomic
-def dispute_refer_committee(*, case: Case, acting_user: Staff, reason: str) -> Case:
-    case, _ = case_begin(case, "refer_committee", acting_user)
-    case_move(case, to_state=S.COMMITTEE, action="referred_to_committee", actor=acting_user,
-              reason=reason)
-    notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)
-    return case

@@ -11,10 +11,9 @@ from django.utils import timezone
 from caseflow.actions.appeals import (
     appeal_draft_ruling,
     appeal_organize,
-    appeal_refer_committee,
     appeal_request_committee,
 )
-from caseflow.actions.committee import committee_decide
+from caseflow.actions.committee import case_refer_committee, committee_decide
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import case_accept
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
@@ -117,7 +116,7 @@ def test_r8_10_body_decides_before_any_referral(people):
     commit(case, people.head)
     case = case_accept(case=case, acting_user=people.head, action_to_take="复核")
     with pytest.raises(TransitionNotAllowed):
-        appeal_refer_committee(case=case, acting_user=people.head, reason="特殊")
+        case_refer_committee(case=case, acting_user=people.head, reason="特殊")
 
 
 def test_r8_10_committee_decision_is_final_and_closes(people):
@@ -139,8 +138,8 @@ def test_r8_10_exceptional_referral_by_the_body_after_ruling(people):
     """R8.10: after its ruling the body itself may refer the appeal, giving why."""
     case = ruled_appeal(people)
     with pytest.raises(InvalidInput):
-        appeal_refer_committee(case=case, acting_user=people.head, reason="")
-    case = appeal_refer_committee(case=case, acting_user=people.head, reason="涉及重大公众利益")
+        case_refer_committee(case=case, acting_user=people.head, reason="")
+    case = case_refer_committee(case=case, acting_user=people.head, reason="涉及重大公众利益")
     assert case.state == "committee"
 
 

@@ -2,13 +2,13 @@
 
 import pytest
 
+from caseflow.actions.committee import case_refer_committee
 from caseflow.actions.disputes import (
     dispute_answer,
     dispute_gm_approve,
     dispute_mark_impartiality_related,
     dispute_record_agreement,
     dispute_refer,
-    dispute_refer_committee,
     dispute_resolve,
 )
 from caseflow.actions.intake import case_accept
@@ -85,7 +85,7 @@ def test_r8_12_general_manager_may_refer_to_committee(people, client_authority):
     dispute_answer(case=case, acting_user=people.office, answer="解释")
     case = dispute_refer(case=case, acting_user=people.office, reason="不接受")
     case = dispute_resolve(case=case, acting_user=people.head, outcome="意见")
-    case = dispute_refer_committee(case=case, acting_user=people.general_manager,
+    case = case_refer_committee(case=case, acting_user=people.general_manager,
                                    reason="涉及公正性")
     assert case.state == "committee"
 
