@@ -205,7 +205,9 @@ class CaseEventInline(ReadOnlyInline):
 
 class NoticeInline(ReadOnlyInline):
     model = Notice
-    fields = ["kind", "approved_by", "approved_at", "sha256", "file"]
+    # The PDF names the submitter: it is opened through the API, where reveals are
+    # recorded (R8.13), not from here.
+    fields = ["kind", "approved_by", "approved_at", "sha256"]
     readonly_fields = fields
 
 

@@ -82,7 +82,9 @@ def case_deadline(case: Case, *, since: dt.datetime, overrides: Overrides) -> Ca
         d = add_working_days(case.received_at, ACCEPTANCE_WORKING_DAYS, overrides)
         return CaseDeadline(d.due_at, "acceptance", DeadlineKind.RULE, d.provisional)
     if case.state == S.RULED:
-        d = add_working_days(since, committee_window_days(), overrides)
+        # X5: the appellant's days count from receiving the ruling, once that is known.
+        start = case.ruling_received_on or since
+        d = add_working_days(start, committee_window_days(), overrides)
         return CaseDeadline(d.due_at, "committee_window", DeadlineKind.WINDOW, d.provisional)
     if case.state == S.COMMITTEE:
         step = "committee"

@@ -105,9 +105,9 @@ def engagement(people, client_authority, cement_works) -> Engagement:
 
 
 def complaint(people, *, engagement=None, anonymous=False, received_at=None,
-              scope=Scope.REPORT, respondent=None, **kw):
-    submitter = PartyDetails(anonymous=True) if anonymous else PartyDetails(
-        name="张三", email="zhangsan@example.cn", phone="13800000000")
+              scope=Scope.REPORT, respondent=None, submitter=None, **kw):
+    submitter = submitter or (PartyDetails(anonymous=True) if anonymous else PartyDetails(
+        name="张三", email="zhangsan@example.cn", phone="13800000000"))
     return case_register(
         kind=CaseKind.COMPLAINT, subject="核查报告数据有误", description="排放量计算有误。",
         scope=scope, channel=Channel.WEB if anonymous else Channel.EMAIL,

@@ -5,11 +5,16 @@ from __future__ import annotations
 from django.db import transaction
 
 from caseflow.actions.case_state import case_begin, case_move
+from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput, Recused, TransitionNotAllowed
-from caseflow.models import Case, CaseKind, CommitteeVote, Role, Staff
+from caseflow.models import Case, CommitteeVote, Notice, Role, Staff
 from caseflow.policies.impartiality import eligible_staff, impartiality_refusal
-from caseflow.policies.transitions import DECIDE, DRAFT, S
+from caseflow.policies.transitions import DECIDE, DRAFT, RECORD, S
+
+# X2: the step each role is needed for on a case; eligibility is judged for that step.
+ROLE_STEP = {Role.DEPARTMENT_HEAD: DECIDE, Role.QUALITY_MANAGER: DECIDE,
+             Role.GENERAL_MANAGER: DECIDE, Role.CLIENT_OFFICE: RECORD}
 
 
 def committee_members() -> list[Staff]:
@@ -19,13 +24,15 @@ def committee_members() -> list[Staff]:
 
 @transaction.atomic
 def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
-                     decision: str) -> Case:
+                     reasoning: str) -> Case:
     """X6: a quorum (a majority of all members) of members none of whom is recused votes;
-    the majority's decision is final and closes the case (R8.10)."""
+    the majority's decision is final and closes the case (R8.10). The decision is the
+    majority vote, never a text that could say otherwise; a tie decides nothing. A named
+    submitter gets the decision in writing."""
     case, _ = case_begin(case, "committee_decide", acting_user)
     members = {m.pk for m in committee_members()}
-    if not decision.strip():
-        raise InvalidInput("Write the committee's decision.", field="decision")
+    if not reasoning.strip():
+        raise InvalidInput("Write the committee's reasoning.", field="reasoning")
     for member, vote in votes.items():
         if member.pk not in members:
             raise InvalidInput(f"{member} is not a committee member.", rule="X6", field="votes")
@@ -39,14 +46,23 @@ def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
             f"No quorum: {len(votes)} of {len(members)} members voted; a majority is needed.",
             rule="X6")
     tally = {v: list(votes.values()).count(v) for v in CommitteeVote.Vote.values}
+    decided = [v for v in (CommitteeVote.Vote.UPHOLD, CommitteeVote.Vote.OVERTURN)
+               if tally[v] * 2 > len(votes)]
+    if not decided:
+        raise TransitionNotAllowed("No majority of the votes cast for upholding or "
+                                   "overturning: no decision.", rule="X6")
     for member, vote in votes.items():
         CommitteeVote.objects.create(case=case, member=member, vote=vote)
-    case.outcome = decision
+    decision = CommitteeVote.Vote(decided[0])
+    case.outcome = f"{decision.label}: {reasoning}"
     case_move(case, to_state=S.CLOSED, action="committee_decided", actor=acting_user,
-              payload={"tally": tally, "members": sorted(m.pk for m in votes)})
+              payload={"decision": decision.value, "tally": tally,
+                       "members": sorted(m.pk for m in votes)})
+    notice_issue(case=case, kind=Notice.Kind.COMMITTEE_DECISION, text=case.outcome,
+                 approved_by=acting_user)
     notification_queue(case, "committee_decided", role=Role.DEPARTMENT_HEAD)
-    if case.kind != CaseKind.COMPLAINT:
-        notification_queue(case, "decision_notice", party=case.submitter)
+    notification_queue(case, "notice_to_send", role=Role.CLIENT_OFFICE)
+    notification_queue(case, "decision_notice", party=case.submitter)
     return case
 
 
@@ -70,7 +86,7 @@ def case_refer_no_eligible(*, case: Case, role: str, acting_user: Staff) -> Case
     case, _ = case_begin(case, "refer_no_eligible", acting_user)
     if role not in Role.values:
         raise InvalidInput("Unknown role.", field="role")
-    if eligible_staff(case, role, DRAFT):
+    if eligible_staff(case, role, ROLE_STEP.get(role, DRAFT)):
         raise TransitionNotAllowed("Someone eligible holds that role (or deputises): the "
                                    "case stays with the body.", rule="X2")
     case_move(case, to_state=S.COMMITTEE, action="referred_no_eligible", actor=acting_user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import case_begin, case_move, case_note
+from caseflow.actions.case_state import case_begin, case_lock, case_move, case_note
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput, TransitionNotAllowed
 from caseflow.models import Case, Finding, Role, Staff
@@ -20,10 +20,12 @@ def complaint_evaluate(*, case: Case, acting_user: Staff, valid: bool, reasoning
     as any other, if not it closes with no reply. Named: evaluated after acceptance; one
     that does not hold goes straight to a proposal saying why, then review and approval.
     """
-    case, _ = case_begin(case, "evaluate", acting_user)
-    if case.state == S.RECEIVED and not case.anonymous:
+    case = case_lock(case)
+    step = "evaluate_anonymous" if case.anonymous else "evaluate"
+    if step == "evaluate" and case.state == S.RECEIVED:
         raise TransitionNotAllowed("Decide acceptance first; the notice is due in 7 working "
                                    "days.", rule="R8.03")
+    case, _ = case_begin(case, step, acting_user)
     if not reasoning.strip():
         raise InvalidInput("Record what the evaluation rests on.", rule="R8.04",
                            field="reasoning")

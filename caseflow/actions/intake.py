@@ -22,7 +22,7 @@ from caseflow.actions.case_state import (
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
 from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
-from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
+from caseflow.errors import Conflict, InvalidInput
 from caseflow.models import (
     NUMBER_PREFIX,
     Case,
@@ -39,7 +39,7 @@ from caseflow.models import (
     Staff,
 )
 from caseflow.policies.impartiality import check_impartial
-from caseflow.policies.transitions import DRAFT, S
+from caseflow.policies.transitions import DRAFT, FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.workdays import china_date
 
@@ -67,6 +67,7 @@ class PartyDetails:
 
 def case_number_issue(kind: str, year: int) -> str:
     """Next number per kind and year (`TS-2026-0007`), never reused, safe when concurrent."""
+    counter = None
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -75,6 +76,8 @@ def case_number_issue(kind: str, year: int) -> str:
                 break
         except IntegrityError:  # another transaction created the row first: lock it next
             continue
+    if counter is None:
+        raise Conflict("Could not issue a case number; try again.")
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
@@ -96,6 +99,30 @@ def party_create(kind: str, details: PartyDetails) -> Party:
         email=details.email, phone=details.phone, address=details.address,
         language=details.language,
     )
+
+
+def check_submission(
+    *, kind: str, channel: str, received_at: dt.datetime, has_organization: bool,
+    anonymous: bool, appealed_decision: str, decision_received_on: dt.date | None,
+    has_document: bool,
+) -> bool:
+    """What each kind of submission needs; returns whether an appeal was filed late."""
+    if anonymous and kind != CaseKind.COMPLAINT:
+        raise InvalidInput("Only a complaint may be anonymous.", rule="R8.06",
+                           field="anonymous")
+    if kind == CaseKind.DISPUTE and not has_organization:
+        raise InvalidInput("A dispute is raised by a client organization.", rule="R8.12",
+                           field="organization")
+    if kind != CaseKind.APPEAL:
+        return False
+    if not appealed_decision.strip() or decision_received_on is None:
+        raise InvalidInput("An appeal names the decision appealed and when the appellant "
+                           "received it.", rule="R8.08", field="appealed_decision")
+    if channel in WRITTEN_CHANNELS and not has_document:
+        raise InvalidInput("An appeal received by letter or in person needs the written "
+                           "submission attached.", rule="R8.08", field="submission_document")
+    window = appeal_filing_deadline(decision_received_on, calendar_overrides())
+    return received_at > window.due_at
 
 
 @transaction.atomic
@@ -121,20 +148,11 @@ def case_register(
         raise InvalidInput("Subject and description are required.", field="subject")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput("A case cannot be received in the future.", field="received_at")
-    filed_late = False
-    if kind == CaseKind.APPEAL:
-        if not appealed_decision.strip() or decision_received_on is None:
-            raise InvalidInput("An appeal names the decision appealed and when the appellant "
-                               "received it.", rule="R8.08", field="appealed_decision")
-        if channel in WRITTEN_CHANNELS and not submission_document:
-            raise InvalidInput("An appeal received by letter or in person needs the written "
-                               "submission attached.", rule="R8.08",
-                               field="submission_document")
-        window = appeal_filing_deadline(decision_received_on, calendar_overrides())
-        filed_late = received_at > window.due_at
-    if kind == CaseKind.DISPUTE and submitter.organization is None:
-        raise InvalidInput("A dispute is raised by a client organization.", rule="R8.12",
-                           field="organization")
+    filed_late = check_submission(
+        kind=kind, channel=channel, received_at=received_at,
+        has_organization=submitter.organization is not None, anonymous=submitter.anonymous,
+        appealed_decision=appealed_decision, decision_received_on=decision_received_on,
+        has_document=bool(submission_document))
 
     submitter_party = party_create(SUBMITTER_KIND[kind], submitter)
     respondent_party = party_create(Party.Kind.RESPONDENT, respondent) if respondent else None
@@ -225,8 +243,12 @@ def case_withdraw(*, case: Case, acting_user: Staff, reason: str) -> Case:
 @transaction.atomic
 def case_merge(*, case: Case, into: Case, acting_user: Staff, reason: str) -> Case:
     """A duplicate is merged into another case of the same kind: both kept, linked."""
+    # Lock both rows in id order, so two crossing merges cannot link each to the other.
+    for pk in sorted({case.pk, into.pk}):
+        Case.objects.select_for_update().filter(pk=pk).first()
     case, _ = case_begin(case, "merge", acting_user)
-    if into.pk == case.pk or into.kind != case.kind or into.merged_into_id:
+    into = case_lock(into)
+    if into.pk == case.pk or into.kind != case.kind or into.state in FINAL_STATES:
         raise InvalidInput("Merge into another open case of the same kind.", field="into")
     case.merged_into = into
     case_move(case, to_state=S.MERGED, action="merged", actor=acting_user,
@@ -242,11 +264,13 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
     case, _ = case_begin(case, "correct_kind", acting_user)
     if kind == case.kind or kind not in SUBMITTER_KIND:
         raise InvalidInput("Choose another kind: complaint, appeal or dispute.", field="kind")
-    if kind == CaseKind.APPEAL and not (case.appealed_decision and case.decision_received_on):
-        raise InvalidInput("An appeal names the decision appealed and its date of receipt.",
-                           rule="R8.08", field="kind")
-    if case.anonymous:
-        raise TransitionNotAllowed("Only a complaint may be anonymous.", rule="R8.06")
+    # The new kind's intake rules hold as if it had been registered so (R8.06, R8.08, R8.12).
+    case.filed_late = check_submission(
+        kind=kind, channel=case.channel, received_at=case.received_at,
+        has_organization=case.submitter.organization_id is not None,
+        anonymous=case.anonymous, appealed_decision=case.appealed_decision,
+        decision_received_on=case.decision_received_on,
+        has_document=bool(case.submission_document))
     old_number = case.number
     CaseNumberAlias.objects.create(case=case, number=old_number)
     case.kind = kind
@@ -261,9 +285,7 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
 @transaction.atomic
 def case_target_set(*, case: Case, step: str, working_days: int, acting_user: Staff) -> Case:
     """X1: the department head sets an internal target for a step of this case."""
-    case = case_lock(case)
-    if not acting_user.has_role(Role.DEPARTMENT_HEAD):
-        raise RoleRequired("Only the department head sets internal targets.", rule="X1")
+    case, _ = case_begin(case, "set_target", acting_user)
     if step not in DEFAULT_TARGETS or not 1 <= working_days <= 250:
         raise InvalidInput("Unknown step or an unreasonable number of working days.",
                            rule="X1", field="working_days")

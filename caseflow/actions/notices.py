@@ -12,10 +12,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import event_record
+from caseflow.actions.case_state import case_deadline_refresh, case_lock, event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
 from caseflow.models import Case, Notice, NoticeSending, Role, Staff
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
+from caseflow.policies.impartiality import check_impartial
+from caseflow.policies.transitions import RECORD, S
 
 TITLES = {
     Notice.Kind.ACCEPTANCE: "申诉、投诉和争议受理通知书",
@@ -23,6 +25,7 @@ TITLES = {
     Notice.Kind.COMPLAINT_RESULT: "投诉处理结果通知书",
     Notice.Kind.APPEAL_RULING: "申诉处理决定书",
     Notice.Kind.DISPUTE_ANSWER: "争议答复函",
+    Notice.Kind.COMMITTEE_DECISION: "公正性管理委员会决定书",
 }
 
 
@@ -60,6 +63,7 @@ def notice_send(
     if not acting_user.has_role(Role.CLIENT_OFFICE):
         raise RoleRequired("The client & information office sends written notices.",
                            rule="R8.09")
+    check_impartial(notice.case, acting_user, RECORD)
     if channel not in NoticeSending.Channel.values:
         raise InvalidInput("Unknown channel.", field="channel")
     if channel == NoticeSending.Channel.EMAIL and not email_message_id:
@@ -98,4 +102,9 @@ def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
     case = sending.notice.case
     event_record(case, action="notice_received", actor=acting_user, from_state=case.state,
                  payload={"sending": sending.pk, "received_on": received_on.isoformat()})
+    if sending.notice.kind == Notice.Kind.APPEAL_RULING and case.state == S.RULED:
+        case = case_lock(case)
+        case.ruling_received_on = received_on
+        case_deadline_refresh(case)
+        case.save()
     return sending

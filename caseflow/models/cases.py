@@ -126,6 +126,8 @@ class Case(models.Model):
                                             blank=True)
     filed_late = models.BooleanField(_("filed after the 30-working-day window"), default=False)
     committee_window_ends_at = models.DateTimeField(null=True, blank=True)
+    ruling_received_on = models.DateField(_("appellant received the ruling on"), null=True,
+                                          blank=True)
 
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_cases")

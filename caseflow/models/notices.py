@@ -16,6 +16,7 @@ class Notice(models.Model):
         COMPLAINT_RESULT = "complaint_result", _("Complaint result notice (投诉处理结果通知)")
         APPEAL_RULING = "appeal_ruling", _("Appeal ruling (申诉处理决定)")
         DISPUTE_ANSWER = "dispute_answer", _("Dispute answer (争议答复)")
+        COMMITTEE_DECISION = "committee_decision", _("Impartiality committee decision")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

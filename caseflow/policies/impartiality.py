@@ -81,12 +81,21 @@ def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Re
             return Recused(f"{staff} may work on this case but not review or decide it.",
                            rule="R9.02")
 
-    # X3: within one case the drafter does not review, and the approver is neither.
-    if step == REVIEW and case.drafted_by_id == staff.pk:
-        return Recused(f"{staff} drafted this and may not review it.", rule="X3")
-    if step == DECIDE and staff.pk in (case.drafted_by_id, case.reviewed_by_id):
-        return Recused(f"{staff} drafted or reviewed this and may not decide it.", rule="X3")
+    # X3: within one case the drafter (who investigated or wrote) does not review, and
+    # the approver is neither.
+    if step in (REVIEW, DECIDE) and staff.pk in drafter_ids(case):
+        return Recused(f"{staff} investigated or drafted this and may not review or decide "
+                       "it.", rule="X3")
+    if step == DECIDE and staff.pk == case.reviewed_by_id:
+        return Recused(f"{staff} reviewed this and may not also approve it.", rule="X3")
     return None
+
+
+def drafter_ids(case: Case) -> set[int]:
+    ids = set(case.findings.values_list("recorded_by_id", flat=True))
+    if case.drafted_by_id:
+        ids.add(case.drafted_by_id)
+    return ids
 
 
 def check_impartial(case: Case, staff: Staff, step: str) -> None:
@@ -138,11 +147,14 @@ def check_transition(case: Case, name: str, staff: Staff) -> Transition:
 
 def available_transitions(case: Case, staff: Staff) -> list[str]:
     """What `staff` may do next on `case`: the same checks as the actions, without raising."""
-    names = []
+    names, refusal_by_step = [], {}
     for name, transition in TABLES[case.kind].items():
         if state_refusal(case, transition) or role_refusal(case, transition, staff):
             continue
-        if impartiality_refusal(case, staff, transition.step):
+        if transition.step not in refusal_by_step:  # the guard depends on the step only
+            refusal_by_step[transition.step] = impartiality_refusal(case, staff,
+                                                                    transition.step)
+        if refusal_by_step[transition.step]:
             continue
         names.append(name)
     return names

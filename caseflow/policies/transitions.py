@@ -84,6 +84,7 @@ def _common(open_states: set[str]) -> dict[str, Transition]:
         t("report_internal_problem", with_committee | {S.CLOSED}, {DH}, RECORD, "R8.16",
           handler_may=True),
         t("refer_no_eligible", open_states, {DH, CIO, QM}, RECORD, "X2"),
+        t("set_target", with_committee, {DH}, ORGANIZE, "X1"),
         t("committee_decide", {S.COMMITTEE}, {MEMBER}, DECIDE, "X6"),
     ])
 
@@ -92,7 +93,9 @@ COMPLAINT: dict[str, Transition] = _common(_OPEN_COMPLAINT) | dict([
     t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03", named_only=True),
     t("reject", {S.RECEIVED}, {DH}, DECIDE, "R8.03", named_only=True),
     # Named: validity after acceptance (R8.04). Anonymous: evaluated first (R8.06, X4).
-    t("evaluate", {S.ACCEPTED, S.RECEIVED}, {DH}, DECIDE, "R8.04", handler_may=True),
+    t("evaluate", {S.ACCEPTED}, {DH}, DECIDE, "R8.04", handler_may=True, named_only=True),
+    t("evaluate_anonymous", {S.RECEIVED}, {DH}, DECIDE, "R8.06", handler_may=True,
+      anonymous_only=True),
     t("record_finding", {S.INVESTIGATING}, {DH}, RECORD, "R8.05", handler_may=True),
     t("propose", {S.INVESTIGATING}, set(), DRAFT, "R8.05", handler_may=True),
     t("review", {S.PROPOSED}, {DH}, REVIEW, "R8.07"),

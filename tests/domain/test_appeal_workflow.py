@@ -126,12 +126,15 @@ def test_r8_10_committee_decision_is_final_and_closes(people):
                                     requested_at=timezone.now(), reason="申诉人仍有异议")
     assert case.state == "committee" and case.due_step == "committee"
     xu, ma, guo = people.members
-    case = committee_decide(case=case, acting_user=xu, decision="维持",
+    case = committee_decide(case=case, acting_user=xu, reasoning="维持",
                             votes={xu: "uphold", ma: "uphold"})
     assert case.state == "closed"
     assert CommitteeVote.objects.filter(case=case).count() == 2
+    decision = case.notices.get(kind=Notice.Kind.COMMITTEE_DECISION)
+    assert case.events.get(action="committee_decided").payload["decision"] == "uphold"
+    assert decision.sha256 and "维持" in decision.text
     with pytest.raises(TransitionNotAllowed):
-        committee_decide(case=case, acting_user=guo, decision="改判", votes={guo: "overturn"})
+        committee_decide(case=case, acting_user=guo, reasoning="改判", votes={guo: "overturn"})
 
 
 def test_r8_10_exceptional_referral_by_the_body_after_ruling(people):
@@ -143,6 +146,39 @@ def test_r8_10_exceptional_referral_by_the_body_after_ruling(people):
     assert case.state == "committee"
 
 
+def test_x6_the_decision_is_what_the_majority_voted_and_a_tie_decides_nothing(people):
+    """X6: two of three vote to overturn: the decision is "overturn" whatever the text
+    says; one uphold against one overturn is no decision."""
+    case = ruled_appeal(people)
+    appeal_request_committee(case=case, acting_user=people.office,
+                             requested_at=timezone.now(), reason="异议")
+    xu, ma, guo = people.members
+    with pytest.raises(TransitionNotAllowed) as refused:
+        committee_decide(case=case, acting_user=xu, reasoning="维持",
+                         votes={xu: "uphold", ma: "overturn"})
+    assert refused.value.rule == "X6"
+    case = committee_decide(case=case, acting_user=xu, reasoning="维持原结论",
+                            votes={xu: "uphold", ma: "overturn", guo: "overturn"})
+    assert case.events.get(action="committee_decided").payload["decision"] == "overturn"
+
+
+def test_x5_window_counts_from_the_appellants_receipt_of_the_ruling(people):
+    """X5: sent by registered mail on Mon 11-02, received Fri 11-06: the 30 WD run from
+    the receipt, so the window ends later than counted from the sending."""
+    from caseflow.actions.notices import notice_receipt_record
+
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
+        case = ruled_appeal(people)
+    sent_window = case.committee_window_ends_at
+    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get()
+    with time_machine.travel(dt.datetime(2026, 11, 9, 10, 0, tzinfo=CHINA)):
+        notice_receipt_record(sending=sending, acting_user=people.office,
+                              received_on=dt.date(2026, 11, 6))
+    case.refresh_from_db()
+    assert case.committee_window_ends_at == dt.datetime(2026, 12, 18, 23, 59, 59, tzinfo=CHINA)
+    assert case.committee_window_ends_at > sent_window
+
+
 def test_x6_no_decision_without_quorum(people):
     """X6: one of three members is no majority."""
     case = ruled_appeal(people)
@@ -150,7 +186,7 @@ def test_x6_no_decision_without_quorum(people):
                              requested_at=timezone.now(), reason="异议")
     xu = people.members[0]
     with pytest.raises(TransitionNotAllowed) as refused:
-        committee_decide(case=case, acting_user=xu, decision="维持", votes={xu: "uphold"})
+        committee_decide(case=case, acting_user=xu, reasoning="维持", votes={xu: "uphold"})
     assert refused.value.rule == "X6"
 
 
@@ -167,7 +203,7 @@ def test_x6_a_recused_member_may_not_vote(people):
     declaration_rule(declaration=declaration, ruling="prohibit",
                      acting_user=people.quality_manager)
     with pytest.raises(Recused):
-        committee_decide(case=case, acting_user=xu, decision="维持",
+        committee_decide(case=case, acting_user=xu, reasoning="维持",
                          votes={xu: "uphold", guo: "uphold"})
 
 
@@ -196,17 +232,17 @@ def test_r8_11_an_appeal_changes_nothing_staff_see_on_the_appellants_other_cases
     """R8.11: filing an appeal never leads to discriminatory action: the appellant's other
     case shows nothing of the appeal, and its deadline, handler and place in every list
     stay as they were."""
+    from caseflow.actions.intake import PartyDetails
     from tests.personas import appeal
 
-    other_complaint = complaint(people)
-    unrelated = complaint(people)
+    other_complaint = complaint(people)  # 张三's earlier complaint
+    unrelated = complaint(people, submitter=PartyDetails(name="赵六", email="z6@example.cn"))
     commit(other_complaint, people.head, people.office)
     before_list = [c.pk for c in cases_for_staff(people.head)]
+    assert before_list == [other_complaint.pk, unrelated.pk]
     before = case_detail(other_complaint, viewer=people.office)
 
-    the_appeal = appeal(people)  # the same person (李四/张三 by contact) appeals
-    the_appeal.submitter.email = other_complaint.submitter.email
-    the_appeal.submitter.save()
+    the_appeal = appeal(people)  # 张三 now appeals a decision
 
     after_list = [c.pk for c in cases_for_staff(people.head) if c.pk != the_appeal.pk]
     after = case_detail(other_complaint, viewer=people.office)
@@ -214,7 +250,7 @@ def test_r8_11_an_appeal_changes_nothing_staff_see_on_the_appellants_other_cases
     assert (after.case.due_at, after.case.handler_id, after.case.state) == (
         before.case.due_at, before.case.handler_id, before.case.state)
     assert the_appeal.number not in repr(after)
-    assert after.linked_cases == [] and unrelated.pk in after_list
+    assert after.linked_cases == [] and after.transitions == before.transitions
 
 
 def test_r8_09_registered_mail_receipt_date_is_recorded_as_proof(people):

@@ -235,6 +235,67 @@ def test_x4_valid_anonymous_complaint_is_handled_as_any_other_but_no_notice(peop
     assert not Notification.objects.filter(case=case, recipient_party__isnull=False).exists()
 
 
+def test_r8_06_a_named_complaint_never_closes_without_reply(people):
+    """R8.06, R8.07: only an anonymous complaint closes without reply; a named one's
+    approved result goes out as the final notice."""
+    case = investigated(people)
+    case_review(case=case, acting_user=people.head)
+    case = case_approve(case=case, acting_user=people.quality_manager)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        complaint_close_without_reply(case=case, acting_user=people.office)
+    assert refused.value.rule == "R8.06"
+
+
+def test_x4_no_notification_row_for_anonymous_erased_or_contactless_parties(people):
+    """X4, X8: the outbox never holds a row for a submitter nobody can or may write to."""
+    from caseflow.actions.intake import PartyDetails
+    from caseflow.actions.notifications import notification_queue
+    from caseflow.actions.parties import party_erase
+
+    anonymous = complaint(people, anonymous=True)
+    contactless = complaint(people, submitter=PartyDetails(name="无联系方式"))
+    erased = complaint(people)
+    party_erase(party=erased.submitter, acting_user=people.office, reason="依法删除")
+    erased.submitter.refresh_from_db()
+    for case in (anonymous, contactless, erased):
+        assert notification_queue(case, "decision_notice", party=case.submitter) is None
+    named = complaint(people)
+    assert notification_queue(named, "decision_notice", party=named.submitter)
+    assert Notification.objects.filter(recipient_party__isnull=False).count() == 1
+
+
+def test_x3_a_drafter_holding_the_approvers_role_may_not_approve(people):
+    """X3: the approver is not the drafter, even when the drafter is a deputy QM."""
+    from caseflow.models import RoleAssignment
+
+    RoleAssignment.objects.create(staff=people.handler, role="quality_manager",
+                                  capacity="deputy")
+    case = investigated(people)
+    case = case_review(case=case, acting_user=people.head)
+    with pytest.raises(Recused) as refused:
+        case_approve(case=case, acting_user=people.handler)
+    assert refused.value.rule == "X3"
+
+
+def test_x3_whoever_investigated_may_not_review(people):
+    """X3: the head recorded the findings himself: investigating is drafting, so the
+    deputy head reviews."""
+    case = complaint(people)
+    commit(case, people.head, people.deputy_head)
+    case = case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    case = complaint_evaluate(case=case, acting_user=people.head, valid=True, reasoning="成立")
+    for side in ("submitter", "respondent"):
+        complaint_record_finding(case=case, acting_user=people.head, side=side, text="记录")
+    commit(case, people.handler)
+    case = case_assign(case=case, handler=people.handler, acting_user=people.head)
+    case = complaint_propose(case=case, acting_user=people.handler, outcome="属实",
+                             substantiated=True)
+    with pytest.raises(Recused) as refused:
+        case_review(case=case, acting_user=people.head)
+    assert refused.value.rule == "X3"
+    assert case_review(case=case, acting_user=people.deputy_head).state == "reviewed"
+
+
 def test_r8_06_anonymous_complaint_cannot_carry_identity(people):
     """R8.06: anonymous means no identity and no contact; only complaints may be so."""
     from caseflow.actions.intake import PartyDetails, case_register

@@ -162,3 +162,34 @@ def test_x2_case_goes_to_committee_when_nobody_eligible_holds_the_role(people, e
                                   acting_user=people.office)
     assert case.state == "committee"
     assert case.events.get(action="referred_no_eligible").payload == {"role": "department_head"}
+
+
+def test_x2_a_restricted_quality_manager_is_not_eligible_to_approve(people):
+    """X2 with R9.02: the only quality manager may work but not decide: nobody eligible
+    approves, so the case may go to the committee."""
+    case = complaint(people)
+    commit(case, people.office)
+    declaration = declaration_sign(staff=people.quality_manager, kind="case", case=case,
+                                   potential_conflict="亲属在受核查方任职")
+    from caseflow.models import RoleAssignment
+
+    RoleAssignment.objects.create(staff=people.general_manager, role="quality_manager",
+                                  capacity="delegate")
+    declaration_rule(declaration=declaration, ruling="restrict",
+                     acting_user=people.general_manager)
+    # The GM delegates for the QM but has signed no per-case commitment: not eligible.
+    case = case_refer_no_eligible(case=case, role=Role.QUALITY_MANAGER,
+                                  acting_user=people.office)
+    assert case.state == "committee"
+
+
+def test_x1_a_recused_head_may_not_set_targets(people, engagement):
+    """X1 with R8.15: setting a case's targets goes through the same guard."""
+    from caseflow.actions.intake import case_target_set
+
+    engagement.report_signers.add(people.head)
+    case = complaint(people, engagement=engagement)
+    commit(case, people.head)
+    with pytest.raises(Recused):
+        case_target_set(case=case, step="evaluation", working_days=200,
+                        acting_user=people.head)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from caseflow.actions.intake import (
+    PartyDetails,
     case_assign,
     case_correct_kind,
     case_merge,
@@ -69,14 +70,38 @@ def test_merge_keeps_both_and_links_them(people):
         duplicate.pk]
 
 
-def test_correcting_the_kind_gives_a_new_number_and_keeps_the_old_as_alias(people):
-    case = complaint(people)
+def test_correcting_the_kind_gives_a_new_number_and_keeps_the_old_as_alias(
+        people, client_authority):
+    case = complaint(people, submitter=PartyDetails(name="王五", organization=client_authority))
     commit(case, people.office)
     case = case_correct_kind(case=case, kind="dispute", acting_user=people.office,
                              reason="实为委托方争议")
     assert case.number == "ZY-2026-0001" and case.kind == "dispute"
     assert CaseNumberAlias.objects.get(number="TS-2026-0001").case == case
     assert complaint(people).number == "TS-2026-0002"  # the old number is not reused
+
+
+def test_r8_12_a_private_persons_complaint_cannot_become_a_dispute(people):
+    """R8.12 (and R8.08 for appeals): a corrected kind meets that kind's intake rules."""
+    case = complaint(people)
+    commit(case, people.office)
+    with pytest.raises(InvalidInput) as refused:
+        case_correct_kind(case=case, kind="dispute", acting_user=people.office, reason="x")
+    assert refused.value.rule == "R8.12"
+    with pytest.raises(InvalidInput) as refused:
+        case_correct_kind(case=case, kind="appeal", acting_user=people.office, reason="x")
+    assert refused.value.rule == "R8.08"
+    case.refresh_from_db()
+    assert case.number == "TS-2026-0001" and not CaseNumberAlias.objects.exists()
+
+
+def test_merge_into_a_closed_case_is_refused(people):
+    original, duplicate = complaint(people), complaint(people)
+    commit(original, people.office)
+    commit(duplicate, people.office)
+    case_withdraw(case=original, acting_user=people.office, reason="撤回")
+    with pytest.raises(InvalidInput):
+        case_merge(case=duplicate, into=original, acting_user=people.office, reason="重复")
 
 
 def test_r8_16_internal_problem_opens_a_linked_nonconformity(people, engagement):
