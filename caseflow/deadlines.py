@@ -14,7 +14,14 @@ from django.conf import settings
 
 from caseflow.models import Case, CaseKind, DeadlineKind
 from caseflow.policies.transitions import S
-from caseflow.workdays import Overrides, add_working_days, china_date, end_of_day, is_working_day
+from caseflow.workdays import (
+    Overrides,
+    add_working_days,
+    china_date,
+    end_of_day,
+    is_working_day,
+    year_is_known,
+)
 
 ACCEPTANCE_WORKING_DAYS = 7  # R8.03
 APPEAL_FILING_WORKING_DAYS = 30  # R8.08
@@ -32,6 +39,12 @@ DEFAULT_TARGETS = {  # X1: internal targets in working days, per step
     "escalation": 10,
     "gm_approval": 5,
     "committee": 30,
+    "analysis": 10,
+    "plan_signoff": 5,
+    "task_assignment": 3,
+    "verification": 10,
+    "confirmation": 3,
+    "inspection": 20,
 }
 
 # (kind, state) -> step whose target applies; None kind = any kind.
@@ -51,6 +64,11 @@ STEP_BY_STATE = {
     (CaseKind.DISPUTE, S.WITH_DEPARTMENT_HEAD): "escalation",
     (CaseKind.DISPUTE, S.WITH_QUALITY_MANAGER): "escalation",
     (CaseKind.DISPUTE, S.PENDING_GM_APPROVAL): "gm_approval",
+    (CaseKind.NONCONFORMITY, S.OPEN): "analysis",
+    (CaseKind.NONCONFORMITY, S.ANALYSED): "plan_signoff",
+    (CaseKind.NONCONFORMITY, S.PLAN_APPROVED): "task_assignment",
+    (CaseKind.NONCONFORMITY, S.REPORTED): "verification",
+    (CaseKind.NONCONFORMITY, S.VERIFIED): "confirmation",
 }
 
 
@@ -76,8 +94,11 @@ def committee_window_days() -> int:
 
 def case_deadline(case: Case, *, since: dt.datetime, overrides: Overrides) -> CaseDeadline:
     """The deadline of the step `case` now waits for; `since` is when it entered its state."""
-    if case.kind == CaseKind.NONCONFORMITY:
-        return NONE
+    if case.kind == CaseKind.NONCONFORMITY and case.state == S.IMPLEMENTING:
+        # X1, R7.06: the implementation report is due on the date its plan set.
+        due_on = case.nonconformity.current_cycle.report_due_on
+        return CaseDeadline(end_of_day(due_on), "implementation_report", DeadlineKind.RULE,
+                            not year_is_known(due_on.year, overrides))
     if case.state == S.RECEIVED:
         d = add_working_days(case.received_at, ACCEPTANCE_WORKING_DAYS, overrides)
         return CaseDeadline(d.due_at, "acceptance", DeadlineKind.RULE, d.provisional)

@@ -3,7 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import case_deadline_refresh, event_record
+from caseflow.actions.case_state import case_deadline_refresh
+from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput
 from caseflow.models import CalendarYear, Case
 from caseflow.policies.transitions import FINAL_STATES

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from caseflow.actions.archives import case_archive
+from caseflow.actions.events import event_record
 from caseflow.deadlines import case_deadline, reminder_at
-from caseflow.models import Case, CaseEvent, Staff
+from caseflow.models import Case, Staff
 from caseflow.policies.impartiality import check_transition
 from caseflow.policies.transitions import FINAL_STATES, Transition
 from caseflow.selectors.calendar import calendar_overrides
@@ -22,17 +24,6 @@ def case_lock(case: Case) -> Case:
 def case_begin(case: Case, name: str, actor: Staff) -> tuple[Case, Transition]:
     case = case_lock(case)
     return case, check_transition(case, name, actor)
-
-
-def event_record(
-    case: Case, *, action: str, actor: Staff | None = None, actor_label: str = "",
-    from_state: str = "", to_state: str = "", payload: dict | None = None, reason: str = "",
-) -> CaseEvent:
-    return CaseEvent.objects.create(
-        case=case, action=action, actor=actor, actor_label=actor_label,
-        from_state=from_state, to_state=to_state or from_state, payload=payload or {},
-        reason=reason,
-    )
 
 
 def case_deadline_refresh(case: Case, *, overrides=None) -> bool:
@@ -66,6 +57,8 @@ def case_move(
     case.save()
     event_record(case, action=action, actor=actor, actor_label=actor_label,
                  from_state=from_state, to_state=to_state, payload=payload, reason=reason)
+    if to_state in FINAL_STATES and from_state not in FINAL_STATES:
+        case_archive(case=case)  # R10.01: closed material is archived at once
     return case
 
 

@@ -17,8 +17,8 @@ from caseflow.actions.case_state import (
     case_lock,
     case_move,
     case_note,
-    event_record,
 )
+from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
 from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline

@@ -12,7 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import case_deadline_refresh, case_lock, event_record
+from caseflow.actions.case_state import case_deadline_refresh, case_lock
+from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
 from caseflow.models import Case, Notice, NoticeSending, Role, Staff
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf

@@ -4,8 +4,8 @@ from caseflow.models import Case, Notification, Party, Staff
 
 
 def notification_queue(
-    case: Case, template: str, *, staff: Staff | None = None, role: str = "",
-    party: Party | None = None,
+    case: Case | None, template: str, *, staff: Staff | None = None, role: str = "",
+    party: Party | None = None, about: str = "",
 ) -> Notification | None:
     """One outbox row; delivery (email, Telegram) is the workers' job.
 
@@ -16,7 +16,7 @@ def notification_queue(
         return None
     return Notification.objects.create(
         case=case, template=template, recipient_staff=staff, recipient_role=role,
-        recipient_party=party,
+        recipient_party=party, about=about,
     )
 
 

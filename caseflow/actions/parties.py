@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import event_record
+from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired
 from caseflow.models import Case, Party, Role, Staff
 from caseflow.policies.confidentiality import may_see_identity

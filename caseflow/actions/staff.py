@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from caseflow.actions.case_state import event_record
+from caseflow.actions.events import event_record
 from caseflow.errors import Conflict, InvalidInput, RoleRequired
 from caseflow.models import (
     Case,

@@ -1,4 +1,15 @@
 from caseflow.models.calendar import CalendarOverride, CalendarYear
+from caseflow.models.capa import (
+    AnalysisCycle,
+    CapaTask,
+    CapaTaskProgress,
+    InternalInspection,
+    Nonconformity,
+    NonconformitySource,
+    PreventiveAction,
+    SeriousReview,
+    responsible_post,
+)
 from caseflow.models.cases import (
     NUMBER_PREFIX,
     Case,
@@ -24,8 +35,22 @@ from caseflow.models.people import (
     RoleAssignment,
     Staff,
 )
+from caseflow.models.records import (
+    ArchiveLoan,
+    ArchiveRecord,
+    ChangeRequest,
+    ConflictAnalysis,
+    ControlledDocument,
+    DisclosureRequest,
+    DocumentRevision,
+    document_number,
+)
 
 __all__ = [
+    "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask", "CapaTaskProgress",
+    "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
+    "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
+    "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
     "CaseEvent",
     "CaseKind", "CaseNumberAlias", "Channel", "CommitteeVote", "DeadlineKind", "Declaration",

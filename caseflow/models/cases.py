@@ -134,7 +134,6 @@ class Case(models.Model):
     origin_case = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="opened_cases",
                                     help_text=_("The case whose finding opened this one (R8.16)."))
-    nonconformity_source = models.CharField(_("nonconformity source"), max_length=32, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseQuerySet.as_manager()

@@ -15,7 +15,10 @@ class Notification(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notifications",
+                             null=True, blank=True)
+    # What a reminder without a case is about, e.g. "conflict_analysis:2026", "loan:7".
+    about = models.CharField(max_length=64, blank=True, db_index=True)
     template = models.CharField(_("template"), max_length=48)
     recipient_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="notifications")

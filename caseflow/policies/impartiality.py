@@ -117,6 +117,8 @@ def role_refusal(case: Case, transition: Transition, staff: Staff) -> RoleRequir
         return None
     if transition.handler_may and case.handler_id == staff.pk:
         return None
+    if transition.responsible_may and staff.has_role(case.nonconformity.responsible_role):
+        return None
     return RoleRequired(f"{staff} may not take the step '{transition.name}' on this case.",
                         rule=transition.rule)
 

@@ -36,7 +36,13 @@ class S:
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     MERGED = "merged"
-    OPEN = "open"  # nonconformity (its workflow comes with the CAPA issue)
+    # Nonconformity (seed section 7)
+    OPEN = "open"  # awaiting cause analysis and plan
+    ANALYSED = "analysed"
+    PLAN_APPROVED = "plan_approved"
+    IMPLEMENTING = "implementing"
+    REPORTED = "reported"
+    VERIFIED = "verified"
 
 
 FINAL_STATES = frozenset({S.REJECTED, S.CLOSED, S.WITHDRAWN, S.MERGED})
@@ -54,6 +60,7 @@ class Transition:
     step: str
     rule: str
     handler_may: bool = False  # the case's assigned handler may take it too
+    responsible_may: bool = False  # a nonconformity's responsible post may take it (R7.01)
     named_only: bool = False  # not for anonymous complaints (no notice goes anywhere, X4)
     anonymous_only: bool = False
     roles_in: dict[str, frozenset[str]] = field(default_factory=dict)  # per-source override
@@ -135,7 +142,26 @@ DISPUTE: dict[str, Transition] = _common(_OPEN_DISPUTE) | dict([
     t("refer_committee", {S.PENDING_GM_APPROVAL}, {GM}, DECIDE, "R8.12"),
 ])
 
-NONCONFORMITY: dict[str, Transition] = {}
+QA = Role.QUALITY_ASSURANCE
+_OPEN_NONCONFORMITY = {S.OPEN, S.ANALYSED, S.PLAN_APPROVED, S.IMPLEMENTING, S.REPORTED,
+                       S.VERIFIED}
+
+NONCONFORMITY: dict[str, Transition] = dict([
+    t("assign", _OPEN_NONCONFORMITY, {QA, DH}, ORGANIZE, "R7.05"),
+    t("set_target", _OPEN_NONCONFORMITY, {DH}, ORGANIZE, "X1"),
+    t("analyse", {S.OPEN}, set(), DRAFT, "R7.02", responsible_may=True, handler_may=True),
+    t("sign_off_plan", {S.ANALYSED}, {QM}, DECIDE, "R7.02"),
+    t("return_plan", {S.ANALYSED}, {QM}, REVIEW, "R7.02"),
+    t("assign_task", {S.PLAN_APPROVED, S.IMPLEMENTING}, {QA}, ORGANIZE, "R7.05"),
+    t("submit_report", {S.IMPLEMENTING}, set(), RECORD, "R7.06", responsible_may=True,
+      handler_may=True),
+    t("verify", {S.REPORTED}, {QA}, REVIEW, "R7.06"),
+    t("record_overdue", {S.IMPLEMENTING}, {QA}, RECORD, "R7.06"),
+    t("confirm", {S.VERIFIED}, {DH}, DECIDE, "R7.06"),
+    t("write_serious_review", _OPEN_NONCONFORMITY, {DH}, DRAFT, "R7.08"),
+    t("check_serious_review", _OPEN_NONCONFORMITY, {QM}, REVIEW, "R7.08"),
+    t("approve_serious_review", _OPEN_NONCONFORMITY, {GM}, DECIDE, "R7.08"),
+])
 
 TABLES: dict[str, dict[str, Transition]] = {
     CaseKind.COMPLAINT: COMPLAINT,

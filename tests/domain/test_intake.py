@@ -114,7 +114,7 @@ def test_r8_16_internal_problem_opens_a_linked_nonconformity(people, engagement)
     nc = case_report_internal_problem(case=case, acting_user=people.head,
                                       description="核查组未核对计量器具校准记录")
     assert nc.number == "BFH-2026-0001" and nc.origin_case == case
-    assert nc.nonconformity_source == "verification_work"
+    assert nc.nonconformity.source == "verification_work"
     assert case.events.get(action="internal_problem_reported").payload == {
         "nonconformity": nc.pk}
     assert Notification.objects.filter(case=nc, recipient_role="quality_assurance").exists()
