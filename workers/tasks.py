@@ -11,4 +11,7 @@ def run_due_task() -> dict:
     """Every time-driven action that is due now (scheduled by beat; safe to overlap:
     each action re-checks its case under a row lock)."""
     result = run_due(now=timezone.now())
-    return {"closed_appeals": result.closed_appeals}
+    return {"closed_appeals": result.closed_appeals,
+            "nonconformities_opened": result.nonconformities_opened,
+            "loans_reminded": result.loans_reminded,
+            "conflict_analysis_reminded": result.conflict_analysis_reminded}

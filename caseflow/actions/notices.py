@@ -15,19 +15,10 @@ from django.utils import timezone
 from caseflow.actions.case_state import case_deadline_refresh, case_lock
 from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
-from caseflow.models import Case, Notice, NoticeSending, Role, Staff
+from caseflow.models import NOTICE_TITLES, Case, Notice, NoticeSending, Role, Staff
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import RECORD, S
-
-TITLES = {
-    Notice.Kind.ACCEPTANCE: "申诉、投诉和争议受理通知书",
-    Notice.Kind.REJECTION: "申诉、投诉和争议不予受理通知书",
-    Notice.Kind.COMPLAINT_RESULT: "投诉处理结果通知书",
-    Notice.Kind.APPEAL_RULING: "申诉处理决定书",
-    Notice.Kind.DISPUTE_ANSWER: "争议答复函",
-    Notice.Kind.COMMITTEE_DECISION: "公正性管理委员会决定书",
-}
 
 
 def recipient_line(case: Case) -> str:
@@ -42,7 +33,7 @@ def notice_issue(*, case: Case, kind: str, text: str, approved_by: Staff) -> Not
     if case.anonymous:
         return None
     document = NoticeDocument(
-        title=TITLES[kind], number=case.number, recipient=recipient_line(case), body=text,
+        title=NOTICE_TITLES[kind], number=case.number, recipient=recipient_line(case), body=text,
         issued_on=timezone.localdate(),
     )
     pdf = render_notice_pdf(document)

@@ -25,7 +25,7 @@ from caseflow.models.cases import (
     Scope,
 )
 from caseflow.models.events import AppendOnly, CaseEvent
-from caseflow.models.notices import Notice, NoticeSending
+from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
 from caseflow.models.notifications import Notification
 from caseflow.models.people import (
     Engagement,
@@ -47,7 +47,8 @@ from caseflow.models.records import (
 )
 
 __all__ = [
-    "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask", "CapaTaskProgress",
+    "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
+    "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",

@@ -34,6 +34,17 @@ class Notice(models.Model):
         return f"{self.case} · {self.get_kind_display()}"
 
 
+# The document titles the manual uses; they head the PDF and name it in the dossier.
+NOTICE_TITLES = {
+    Notice.Kind.ACCEPTANCE: "申诉、投诉和争议受理通知书",
+    Notice.Kind.REJECTION: "申诉、投诉和争议不予受理通知书",
+    Notice.Kind.COMPLAINT_RESULT: "投诉处理结果通知书",
+    Notice.Kind.APPEAL_RULING: "申诉处理决定书",
+    Notice.Kind.DISPUTE_ANSWER: "争议答复函",
+    Notice.Kind.COMMITTEE_DECISION: "公正性管理委员会决定书",
+}
+
+
 class NoticeSending(models.Model):
     """One sending of a notice with its proof; `sha256` is what was actually sent."""
 

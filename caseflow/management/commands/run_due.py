@@ -26,3 +26,8 @@ class Command(BaseCommand):
         result = run_due(now=now)
         self.stdout.write(f"Closed appeals after the committee window: "
                           f"{', '.join(result.closed_appeals) or 'none'}")
+        self.stdout.write(f"Nonconformities opened for missed acceptance: "
+                          f"{', '.join(result.nonconformities_opened) or 'none'}")
+        self.stdout.write(f"Overdue archive loans reminded: {len(result.loans_reminded)}")
+        if result.conflict_analysis_reminded:
+            self.stdout.write("The yearly conflict-of-interest analysis is due: head reminded.")
