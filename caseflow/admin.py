@@ -20,17 +20,28 @@ from caseflow.actions.engagements import (
 from caseflow.actions.parties import party_identity_redacted
 from caseflow.errors import InvalidInput
 from caseflow.models import (
+    AnalysisCycle,
+    ArchiveLoan,
+    ArchiveRecord,
     CalendarOverride,
     CalendarYear,
     Case,
     CaseEvent,
+    ChangeRequest,
+    ConflictAnalysis,
+    ControlledDocument,
     Declaration,
+    DisclosureRequest,
+    DocumentRevision,
     Engagement,
     InterestRelationship,
+    InternalInspection,
+    Nonconformity,
     Notice,
     Notification,
     Organization,
     Party,
+    PreventiveAction,
     RoleAssignment,
     Staff,
 )
@@ -238,3 +249,72 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "case", "template", "recipient_staff", "recipient_role",
                     "status", "attempts"]
     list_filter = ["status", "template"]
+
+
+class AnalysisCycleInline(ReadOnlyInline):
+    model = AnalysisCycle
+    fields = ["number", "method", "root_cause", "corrective_action", "report_due_on",
+              "conclusion", "conclusion_reason"]
+    readonly_fields = fields
+
+
+@admin.register(Nonconformity)
+class NonconformityAdmin(ReadOnlyAdmin):
+    list_display = ["case", "source", "severity", "responsible_role"]
+    list_filter = ["source", "severity", "responsible_role"]
+    inlines = [AnalysisCycleInline]
+
+
+@admin.register(InternalInspection)
+class InternalInspectionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["__str__", "nonconformity", "target_at", "completed_at"]
+
+
+@admin.register(PreventiveAction)
+class PreventiveActionAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["potential_problem", "origin", "risk", "touches_impartiality_or_resources",
+                    "state", "approved_by"]
+    list_filter = ["origin", "risk", "state"]
+
+
+class DocumentRevisionInline(ReadOnlyInline):
+    model = DocumentRevision
+    fields = ["number", "effective_at", "obsolete", "withdrawn_at", "file"]
+    readonly_fields = fields
+
+
+@admin.register(ControlledDocument)
+class ControlledDocumentAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Documents change only through change requests (R7.07)."""
+
+    list_display = ["__str__", "kind"]
+    inlines = [DocumentRevisionInline]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["document", "description", "reissue", "state", "requested_by",
+                    "decided_by"]
+    list_filter = ["state"]
+
+
+@admin.register(ArchiveRecord)
+class ArchiveRecordAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["archive_number", "case", "archived_at", "retain_until"]
+    search_fields = ["archive_number", "case__number"]
+
+
+@admin.register(ArchiveLoan)
+class ArchiveLoanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["archive", "borrower", "return_due_on", "state", "returned_at"]
+    list_filter = ["state"]
+
+
+@admin.register(DisclosureRequest)
+class DisclosureRequestAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["case", "recipient", "basis", "client_notified_at", "disclosed_at"]
+
+
+@admin.register(ConflictAnalysis)
+class ConflictAnalysisAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["year", "run_by", "run_at"]
