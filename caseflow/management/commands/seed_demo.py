@@ -19,8 +19,14 @@ from caseflow.actions.complaints import (
     complaint_record_finding,
 )
 from caseflow.actions.disputes import dispute_answer, dispute_refer
+from caseflow.actions.documents import controlled_document_register
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import PartyDetails, case_accept, case_assign, case_register
+from caseflow.actions.nonconformities import (
+    case_report_internal_problem,
+    nonconformity_analyse,
+    nonconformity_sign_off_plan,
+)
 from caseflow.actions.staff import declaration_sign, staff_create
 from caseflow.models import CalendarYear, Engagement, Organization, Role, Scope, Staff
 from caseflow.workdays import package_covers
@@ -160,3 +166,23 @@ class Command(BaseCommand):
         case_accept(case=dispute, acting_user=s["head"], action_to_take="协商答复")
         dispute_answer(case=dispute, acting_user=s["office"], answer="工作量依据合同附件计算")
         dispute_refer(case=dispute, acting_user=s["office"], reason="委托方不接受答复")
+
+        # A nonconformity found while handling the closed complaint, its plan signed off.
+        nonconformity = case_report_internal_problem(
+            case=closed, acting_user=s["head"], source="case_handling",
+            description="报告出具流程缺少时限提醒，导致延迟。")
+        for u in ("head", "qm", "office", "qa"):
+            declaration_sign(staff=s[u], kind="case", case=nonconformity)
+        nonconformity_analyse(
+            case=nonconformity, acting_user=s["office"], method="five_whys",
+            analysis="为什么延迟？无提醒……", root_cause="流程无时限控制点",
+            correction="补发报告并致歉", corrective_action="在流程中增加时限提醒",
+            report_due_on=timezone.localdate() + dt.timedelta(days=30))
+        nonconformity_sign_off_plan(case=nonconformity, acting_user=s["qm"])
+
+        # The controlled documents of the quality system (R7.07).
+        for sequence, title, kind in [(1, "碳核查业务质量管理手册", "quality_manual"),
+                                      (6, "档案管理制度", "procedure"),
+                                      (8, "申诉、投诉和争议处理制度", "procedure")]:
+            controlled_document_register(sequence=sequence, title=title, kind=kind,
+                                         acting_user=s["qa"])

@@ -1,0 +1,290 @@
+"""Yearly figures: the information disclosure table (D1), the data of the impartiality
+self-check report (R9.03) and the complaint statistics for the management review (X1).
+
+X1: a year's figures count the cases received in that year, the year read in Asia/Shanghai.
+"On time" means the rule deadline (the acceptance decision within 7 working days, R8.03).
+Each function runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from caseflow.disclosure_table import CONFORMING, DisclosureRow, DisclosureTable
+from caseflow.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    ConflictAnalysis,
+    Declaration,
+    Engagement,
+    Nonconformity,
+    Scope,
+    Staff,
+)
+from caseflow.policies.transitions import FINAL_STATES, S
+from caseflow.selectors.calendar import calendar_overrides
+from caseflow.self_check_report import ConflictAnalysisSummary, SelfCheckData
+from caseflow.workdays import CHINA, working_days_between
+
+HANDLED_KINDS = (CaseKind.COMPLAINT.value, CaseKind.APPEAL.value, CaseKind.DISPUTE.value)
+
+# A complaint counts as substantiated once the quality manager approved the result that
+# says so (R8.07); a proposal still under review or returned for rework does not.
+SETTLED_COMPLAINT_STATES = (S.APPROVED, S.CLOSED)
+SUBSTANTIATED_COMPLAINT = Q(kind=CaseKind.COMPLAINT, substantiated=True,
+                            state__in=SETTLED_COMPLAINT_STATES)
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """[1 January, next 1 January) in Asia/Shanghai."""
+    return dt.datetime(year, 1, 1, tzinfo=CHINA), dt.datetime(year + 1, 1, 1, tzinfo=CHINA)
+
+
+def received_in(year: int) -> Q:
+    start, end = year_bounds(year)
+    return Q(received_at__gte=start, received_at__lt=end)
+
+
+def percentage(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- D1: the information disclosure table -------------------------------------------------
+
+
+def disclosure_table_data(year: int) -> DisclosureTable:
+    """D1: verification work of `year` by province and batch, the conclusions issued and
+    the bad records (substantiated complaints and serious nonconformities received in
+    `year`)."""
+    groups = list(
+        Engagement.objects.filter(year=year)
+        .values("province", "batch")
+        .annotate(
+            entities=Count("verified_entity", distinct=True),
+            untimely=Count("pk", filter=Q(timely=False)),
+            qualified=Count("pk", filter=Q(conclusion=Engagement.Conclusion.QUALIFIED)),
+            not_qualified=Count("pk", filter=Q(conclusion=Engagement.Conclusion.NOT_QUALIFIED)),
+        )
+        .order_by("province", "batch")
+    )
+    # Nonconformities found in a group's verification work (linked to its engagements).
+    nonconformities = {
+        (g["engagement__province"], g["engagement__batch"]): g["n"]
+        for g in Case.objects.filter(kind=CaseKind.NONCONFORMITY, engagement__year=year)
+        .values("engagement__province", "engagement__batch")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+
+    rows = []
+    for number, g in enumerate(groups, start=1):
+        problems = []
+        if g["not_qualified"]:
+            problems.append(f"{g['not_qualified']} 份结论不合格")
+        found = nonconformities.get((g["province"], g["batch"]), 0)
+        if found:
+            problems.append(f"{found} 项不符合")
+        rows.append(DisclosureRow(
+            number=number, province=g["province"], batch=g["batch"], entities=g["entities"],
+            timely=not g["untimely"], quality="；".join(problems) or CONFORMING,
+        ))
+
+    qualified = sum(g["qualified"] for g in groups)
+    not_qualified = sum(g["not_qualified"] for g in groups)
+    issued = qualified + not_qualified
+    return DisclosureTable(
+        year=year, rows=tuple(rows), conclusions_issued=issued, qualified=qualified,
+        not_qualified=not_qualified, qualified_rate=percentage(qualified, issued),
+        bad_records=bad_records(year),
+    )
+
+
+def bad_records(year: int) -> tuple[str, ...]:
+    """不良记录: "number subject（what）", substantiated complaints first."""
+    complaints = (Case.objects.filter(received_in(year), SUBSTANTIATED_COMPLAINT)
+                  .order_by("number").values_list("number", "subject"))
+    serious = (Case.objects.filter(received_in(year), kind=CaseKind.NONCONFORMITY,
+                                   nonconformity__severity=Nonconformity.Severity.SERIOUS)
+               .order_by("number").values_list("number", "subject"))
+    return (tuple(f"{n} {s}（投诉属实）" for n, s in complaints)
+            + tuple(f"{n} {s}（严重不符合）" for n, s in serious))
+
+
+# --- R9.03: the impartiality self-check report ---------------------------------------------
+
+
+def self_check_report_data(year: int) -> SelfCheckData:
+    """R9.03: what the year's records say about impartiality."""
+    start, end = year_bounds(year)
+
+    by_province = tuple(
+        (g["province"], g["n"])
+        for g in Engagement.objects.filter(year=year).values("province")
+        .annotate(n=Count("pk")).order_by("-n", "province")
+    )
+
+    staff = list(
+        Staff.objects.filter(is_active=True)
+        .annotate(annual=Count("declarations", filter=Q(
+            declarations__kind=Declaration.Kind.ANNUAL, declarations__year=year)))
+        .order_by("display_name")
+        .values_list("display_name", "annual")
+    )
+
+    declared = (Declaration.objects.filter(kind=Declaration.Kind.CASE, signed_at__gte=start,
+                                           signed_at__lt=end)
+                .exclude(potential_conflict=""))
+    rulings = declared.aggregate(
+        total=Count("pk"),
+        prohibited=Count("pk", filter=Q(ruling=Declaration.Ruling.PROHIBIT)),
+        restricted=Count("pk", filter=Q(ruling=Declaration.Ruling.RESTRICT)),
+        allowed=Count("pk", filter=Q(ruling=Declaration.Ruling.ALLOW)),
+        pending=Count("pk", filter=Q(ruling="")),
+    )
+
+    about_staff = Case.objects.filter(
+        received_in(year), kind=CaseKind.COMPLAINT, respondent__staff__isnull=False,
+    ).aggregate(total=Count("pk"), substantiated=Count("pk", filter=SUBSTANTIATED_COMPLAINT))
+
+    analysis = ConflictAnalysis.objects.filter(year=year).select_related("run_by").first()
+    summary = None
+    if analysis is not None:
+        summary = ConflictAnalysisSummary(
+            run_by=analysis.run_by.display_name,
+            run_on=timezone.localtime(analysis.run_at, CHINA).date(),
+            findings=analysis.findings,
+        )
+
+    return SelfCheckData(
+        year=year,
+        generated_on=timezone.localtime(timezone.now(), CHINA).date(),
+        engagements=sum(n for _, n in by_province),
+        engagements_by_province=by_province,
+        active_staff=len(staff),
+        staff_committed=sum(1 for _, annual in staff if annual),
+        staff_not_committed=tuple(name for name, annual in staff if not annual),
+        conflicts_declared=rulings["total"],
+        conflicts_prohibited=rulings["prohibited"],
+        conflicts_restricted=rulings["restricted"],
+        conflicts_allowed=rulings["allowed"],
+        conflicts_pending=rulings["pending"],
+        recusals=CaseEvent.objects.filter(action="recused", at__gte=start, at__lt=end).count(),
+        complaints_about_staff=about_staff["total"],
+        complaints_about_staff_substantiated=about_staff["substantiated"],
+        conflict_analysis=summary,
+    )
+
+
+# --- X1: complaint statistics for the management review -----------------------------------
+
+ON_TIME, LATE, PENDING = "on_time", "late", "pending"
+
+
+def acceptance_timeliness(
+    *, accepted_at: dt.datetime | None, acceptance_due_at: dt.datetime | None,
+    state: str, closed_at: dt.datetime | None, now: dt.datetime,
+) -> str | None:
+    """R8.03 against the stored rule deadline: decided by it (on time) or not (late).
+
+    Undecided: late once the deadline has passed, else pending. A case withdrawn or merged
+    before any decision needed none: late only if that happened after the deadline.
+    """
+    if acceptance_due_at is None:
+        return None
+    if accepted_at is not None:
+        return ON_TIME if accepted_at <= acceptance_due_at else LATE
+    if state in FINAL_STATES:
+        return LATE if closed_at is not None and closed_at > acceptance_due_at else None
+    return LATE if acceptance_due_at < now else PENDING
+
+
+@dataclass(frozen=True)
+class SubstantiatedByRespondent:
+    staff: int  # a staff member of the body
+    organization: int  # an organization (a verified entity, the body itself)
+    other: int  # nobody named, or a person outside any organization
+
+
+@dataclass(frozen=True)
+class ComplaintStatistics:
+    year: int
+    total: int
+    by_kind: dict[str, int]  # complaint / appeal / dispute, zeros included
+    by_scope: dict[str, int]  # R8.01 a–d, zeros included
+    by_state: dict[str, int]  # states present, e.g. {"closed": 3, "received": 1}
+    acceptance_on_time: int
+    acceptance_late: int
+    acceptance_pending: int
+    median_working_days_to_acceptance: float | None  # receipt → acceptance decision
+    median_working_days_to_closure: float | None  # receipt → closed (state "closed")
+    substantiated_by_respondent: SubstantiatedByRespondent
+
+
+def complaint_statistics(year: int, *, now: dt.datetime | None = None) -> ComplaintStatistics:
+    """X1: complaints, appeals and disputes received in `year`."""
+    now = now or timezone.now()
+    cases = list(
+        Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS)
+        .order_by()
+        .values("kind", "scope", "state", "substantiated", "received_at", "accepted_at",
+                "acceptance_due_at", "closed_at", "respondent__staff_id",
+                "respondent__organization_id")
+    )
+    overrides = calendar_overrides()
+
+    by_kind = dict.fromkeys(HANDLED_KINDS, 0)
+    by_scope = dict.fromkeys(Scope.values, 0)
+    by_state: dict[str, int] = {}
+    timeliness = dict.fromkeys((ON_TIME, LATE, PENDING), 0)
+    to_acceptance, to_closure = [], []
+    substantiated = dict.fromkeys(("staff", "organization", "other"), 0)
+
+    for c in cases:
+        by_kind[c["kind"]] += 1
+        by_scope[c["scope"]] += 1
+        by_state[c["state"]] = by_state.get(c["state"], 0) + 1
+        verdict = acceptance_timeliness(
+            accepted_at=c["accepted_at"], acceptance_due_at=c["acceptance_due_at"],
+            state=c["state"], closed_at=c["closed_at"], now=now)
+        if verdict is not None:
+            timeliness[verdict] += 1
+        if c["accepted_at"] is not None:
+            to_acceptance.append(
+                working_days_between(c["received_at"], c["accepted_at"], overrides))
+        if c["state"] == S.CLOSED and c["closed_at"] is not None:
+            to_closure.append(working_days_between(c["received_at"], c["closed_at"], overrides))
+        if (c["kind"] == CaseKind.COMPLAINT and c["substantiated"]
+                and c["state"] in SETTLED_COMPLAINT_STATES):
+            if c["respondent__staff_id"] is not None:
+                substantiated["staff"] += 1
+            elif c["respondent__organization_id"] is not None:
+                substantiated["organization"] += 1
+            else:
+                substantiated["other"] += 1
+
+    return ComplaintStatistics(
+        year=year,
+        total=len(cases),
+        by_kind=by_kind,
+        by_scope=by_scope,
+        by_state=dict(sorted(by_state.items())),
+        acceptance_on_time=timeliness[ON_TIME],
+        acceptance_late=timeliness[LATE],
+        acceptance_pending=timeliness[PENDING],
+        median_working_days_to_acceptance=_median(to_acceptance),
+        median_working_days_to_closure=_median(to_closure),
+        substantiated_by_respondent=SubstantiatedByRespondent(**substantiated),
+    )
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
