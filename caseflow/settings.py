@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "simple_history",
@@ -203,13 +204,52 @@ else:
 # --- REST framework ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous call answers 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaffMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "api.errors.caseflow_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    "COERCE_DECIMAL_TO_STRING": False,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Caseflow API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Caseflow API",
+    "DESCRIPTION": "Complaints, appeals, disputes and corrective actions of a verification "
+                   "body, on Chinese working days.",
+    "VERSION": "0.1.0",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "caseflow.models.cases.CaseKind",
+        "ChannelEnum": "caseflow.models.cases.Channel",
+        "RoleEnum": "caseflow.models.people.Role",
+        "LanguageEnum": "caseflow.models.people.Staff.Language",
+        "FindingMethodEnum": "caseflow.models.cases.Finding.Method",
+        "AnalysisMethodEnum": "caseflow.models.capa.AnalysisCycle.Method",
+        "SendingChannelEnum": "caseflow.models.notices.NoticeSending.Channel",
+        "NoticeKindEnum": "caseflow.models.notices.Notice.Kind",
+        "DocumentKindEnum": "caseflow.models.records.ControlledDocument.Kind",
+        "DeclarationKindEnum": "caseflow.models.cases.Declaration.Kind",
+        "OrganizationKindEnum": "caseflow.models.people.Organization.Kind",
+        "CalendarOverrideKindEnum": "caseflow.models.calendar.CalendarOverride.Kind",
+        "IntakeKindEnum": ["complaint", "appeal", "dispute"],
+    },
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
+# Uploaded attachments: size limit and accepted types (checked by content, not by name).
+CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(20 * 2**20)))
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_lock, case_move
 from caseflow.actions.notifications import notification_queue
@@ -32,7 +33,7 @@ def appeal_organize(*, case: Case, acting_user: Staff, handler: Staff) -> Case:
 def appeal_draft_ruling(*, case: Case, acting_user: Staff, ruling: str) -> Case:
     case, _ = case_begin(case, "draft_ruling", acting_user)
     if not ruling.strip():
-        raise InvalidInput("Write the ruling.", field="ruling")
+        raise InvalidInput(gettext("Write the ruling."), field="ruling")
     case.outcome, case.drafted_by = ruling, acting_user
     case_move(case, to_state=S.RULING_DRAFTED, action="ruling_drafted", actor=acting_user)
     notification_queue(case, "review_needed", role=Role.DEPARTMENT_HEAD)
@@ -46,7 +47,7 @@ def appeal_request_committee(*, case: Case, acting_user: Staff, requested_at: dt
     within the window after the ruling was notified."""
     case, _ = case_begin(case, "request_committee", acting_user)
     if case.committee_window_ends_at and requested_at > case.committee_window_ends_at:
-        raise TransitionNotAllowed("The window to ask for the committee has ended.",
+        raise TransitionNotAllowed(gettext("The window to ask for the committee has ended."),
                                    rule="X5")
     case_move(case, to_state=S.COMMITTEE, action="committee_requested", actor=acting_user,
               reason=reason)

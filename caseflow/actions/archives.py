@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.events import event_record
 from caseflow.actions.notifications import notification_queue
@@ -56,7 +57,7 @@ def case_archive(*, case: Case) -> ArchiveRecord:
 
 def check_office(acting_user: Staff, rule: str) -> None:
     if not acting_user.has_role(Role.CLIENT_OFFICE):
-        raise RoleRequired("The client & information office keeps the archives.", rule=rule)
+        raise RoleRequired(_("The client & information office keeps the archives."), rule=rule)
 
 
 @transaction.atomic
@@ -66,9 +67,9 @@ def archive_retention_extend(*, archive: ArchiveRecord, until: dt.date, reason: 
     check_office(acting_user, "R10.04")
     archive = ArchiveRecord.objects.select_for_update().get(pk=archive.pk)
     if until <= archive.retain_until:
-        raise InvalidInput("Retention can only be extended.", rule="R10.04", field="until")
+        raise InvalidInput(_("Retention can only be extended."), rule="R10.04", field="until")
     if not reason.strip():
-        raise InvalidInput("Record the client's request.", field="reason")
+        raise InvalidInput(_("Record the client's request."), field="reason")
     before = archive.retain_until
     archive.retain_until = until
     archive.save(update_fields=["retain_until"])
@@ -84,9 +85,9 @@ def archive_loan_request(*, archive: ArchiveRecord, borrower: Staff, purpose: st
                          return_due_on: dt.date) -> ArchiveLoan:
     """R10.02: borrowing needs a purpose and a return date, then the head's approval."""
     if not purpose.strip():
-        raise InvalidInput("State the purpose of the loan.", rule="R10.02", field="purpose")
+        raise InvalidInput(_("State the purpose of the loan."), rule="R10.02", field="purpose")
     if return_due_on <= timezone.localdate():
-        raise InvalidInput("The return date lies in the future.", rule="R10.02",
+        raise InvalidInput(_("The return date lies in the future."), rule="R10.02",
                            field="return_due_on")
     loan = ArchiveLoan.objects.create(archive=archive, borrower=borrower, purpose=purpose,
                                       return_due_on=return_due_on)
@@ -98,12 +99,12 @@ def archive_loan_request(*, archive: ArchiveRecord, borrower: Staff, purpose: st
 def archive_loan_decide(*, loan: ArchiveLoan, approve: bool, acting_user: Staff) -> ArchiveLoan:
     """R10.02: only the department head lends an archived dossier."""
     if not acting_user.has_role(Role.DEPARTMENT_HEAD):
-        raise RoleRequired("The department head approves archive loans.", rule="R10.02")
+        raise RoleRequired(_("The department head approves archive loans."), rule="R10.02")
     loan = ArchiveLoan.objects.select_for_update().get(pk=loan.pk)
     if loan.state != ArchiveLoan.State.REQUESTED:
-        raise TransitionNotAllowed("This loan was already decided.", rule="R10.02")
+        raise TransitionNotAllowed(_("This loan was already decided."), rule="R10.02")
     if acting_user.pk == loan.borrower_id:
-        raise RoleRequired("Nobody approves their own loan.", rule="R10.02")
+        raise RoleRequired(_("Nobody approves their own loan."), rule="R10.02")
     loan.state = ArchiveLoan.State.APPROVED if approve else ArchiveLoan.State.REJECTED
     loan.decided_by = acting_user
     loan.save(update_fields=["state", "decided_by"])
@@ -120,7 +121,7 @@ def archive_loan_return(*, loan: ArchiveLoan, acting_user: Staff) -> ArchiveLoan
     check_office(acting_user, "R10.02")
     loan = ArchiveLoan.objects.select_for_update().get(pk=loan.pk)
     if loan.state != ArchiveLoan.State.APPROVED:
-        raise TransitionNotAllowed("Only a lent dossier can be returned.", rule="R10.02")
+        raise TransitionNotAllowed(_("Only a lent dossier can be returned."), rule="R10.02")
     loan.state, loan.returned_at = ArchiveLoan.State.RETURNED, timezone.now()
     loan.save(update_fields=["state", "returned_at"])
     event_record(loan.archive.case, action="archive_returned", actor=acting_user,
@@ -153,14 +154,14 @@ def disclosure_request_create(
     written consent (a file), or on a legal basis stated here."""
     check_office(acting_user, "R10.03")
     if basis not in DisclosureRequest.Basis.values:
-        raise InvalidInput("Give the basis: consent or law.", rule="R10.03", field="basis")
+        raise InvalidInput(_("Give the basis: consent or law."), rule="R10.03", field="basis")
     if not material.strip() or not recipient.strip():
-        raise InvalidInput("Say what is disclosed and to whom.", field="material")
+        raise InvalidInput(_("Say what is disclosed and to whom."), field="material")
     if basis == DisclosureRequest.Basis.CONSENT and not consent_file:
-        raise InvalidInput("Attach the provider's written consent.", rule="R10.03",
+        raise InvalidInput(_("Attach the provider's written consent."), rule="R10.03",
                            field="consent_file")
     if basis == DisclosureRequest.Basis.LAW and not legal_basis.strip():
-        raise InvalidInput("Cite the law that requires the disclosure.", rule="R10.03",
+        raise InvalidInput(_("Cite the law that requires the disclosure."), rule="R10.03",
                            field="legal_basis")
     request = DisclosureRequest(case=case, material=material, recipient=recipient,
                                 basis=basis, legal_basis=legal_basis, requested_by=acting_user)
@@ -178,7 +179,7 @@ def disclosure_client_notified(*, request: DisclosureRequest, proof: str,
     """R10.03: under a legal obligation the client is told before the disclosure."""
     check_office(acting_user, "R10.03")
     if not proof.strip():
-        raise InvalidInput("Record how the client was told.", rule="R10.03", field="proof")
+        raise InvalidInput(_("Record how the client was told."), rule="R10.03", field="proof")
     request = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
     request.client_notified_at, request.client_notice_proof = timezone.now(), proof
     request.save(update_fields=["client_notified_at", "client_notice_proof"])
@@ -192,10 +193,10 @@ def disclosure_mark_done(*, request: DisclosureRequest, acting_user: Staff) -> D
     check_office(acting_user, "R10.03")
     request = DisclosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.disclosed_at:
-        raise TransitionNotAllowed("Already disclosed.", rule="R10.03")
+        raise TransitionNotAllowed(_("Already disclosed."), rule="R10.03")
     if request.basis == DisclosureRequest.Basis.LAW and not request.client_notified_at:
-        raise TransitionNotAllowed("Tell the client before disclosing under a legal "
-                                   "obligation.", rule="R10.03")
+        raise TransitionNotAllowed(_("Tell the client before disclosing under a legal "
+                                     "obligation."), rule="R10.03")
     request.disclosed_at, request.disclosed_by = timezone.now(), acting_user
     request.save(update_fields=["disclosed_at", "disclosed_by"])
     event_record(request.case, action="disclosed", actor=acting_user,

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_deadline_refresh
 from caseflow.actions.events import event_record
@@ -19,7 +20,7 @@ def calendar_year_mark_complete(*, year: int, acting_user) -> CalendarYear:
     deadline changed or stopped being provisional.
     """
     if year < 2000 or year > 2100:
-        raise InvalidInput("Year out of range.", rule="W3", field="year")
+        raise InvalidInput(gettext("Year out of range."), rule="W3", field="year")
     record, _ = CalendarYear.objects.select_for_update().get_or_create(year=year)
     if not record.schedule_complete:
         record.schedule_complete = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_move
 from caseflow.actions.notices import notice_issue
@@ -32,25 +33,29 @@ def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
     case, _ = case_begin(case, "committee_decide", acting_user)
     members = {m.pk for m in committee_members()}
     if not reasoning.strip():
-        raise InvalidInput("Write the committee's reasoning.", field="reasoning")
+        raise InvalidInput(gettext("Write the committee's reasoning."), field="reasoning")
     for member, vote in votes.items():
         if member.pk not in members:
-            raise InvalidInput(f"{member} is not a committee member.", rule="X6", field="votes")
+            raise InvalidInput(gettext("%(member)s is not a committee member.")
+                               % {"member": member}, rule="X6", field="votes")
         if vote not in CommitteeVote.Vote.values:
-            raise InvalidInput(f"Unknown vote '{vote}'.", field="votes")
+            raise InvalidInput(gettext("Unknown vote '%(vote)s'.") % {"vote": vote},
+                               field="votes")
         refusal = impartiality_refusal(case, member, DECIDE)
         if refusal:
-            raise Recused(f"{member} may not vote: {refusal.message}", rule=refusal.rule)
+            raise Recused(gettext("%(member)s may not vote: %(refusal)s")
+                          % {"member": member, "refusal": refusal.message}, rule=refusal.rule)
     if len(votes) <= len(members) // 2:
         raise TransitionNotAllowed(
-            f"No quorum: {len(votes)} of {len(members)} members voted; a majority is needed.",
+            gettext("No quorum: %(voted)s of %(members)s members voted; a majority is needed.")
+            % {"voted": len(votes), "members": len(members)},
             rule="X6")
     tally = {v: list(votes.values()).count(v) for v in CommitteeVote.Vote.values}
     decided = [v for v in (CommitteeVote.Vote.UPHOLD, CommitteeVote.Vote.OVERTURN)
                if tally[v] * 2 > len(votes)]
     if not decided:
-        raise TransitionNotAllowed("No majority of the votes cast for upholding or "
-                                   "overturning: no decision.", rule="X6")
+        raise TransitionNotAllowed(gettext("No majority of the votes cast for upholding or "
+                                           "overturning: no decision."), rule="X6")
     for member, vote in votes.items():
         CommitteeVote.objects.create(case=case, member=member, vote=vote)
     decision = CommitteeVote.Vote(decided[0])
@@ -72,7 +77,8 @@ def case_refer_committee(*, case: Case, acting_user: Staff, reason: str) -> Case
     R8.12: the general manager sends an impartiality-related dispute outcome there."""
     case, _ = case_begin(case, "refer_committee", acting_user)
     if not reason.strip():
-        raise InvalidInput("Say why the committee should review this case.", field="reason")
+        raise InvalidInput(gettext("Say why the committee should review this case."),
+                           field="reason")
     case_move(case, to_state=S.COMMITTEE, action="referred_to_committee", actor=acting_user,
               reason=reason)
     notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)
@@ -85,10 +91,10 @@ def case_refer_no_eligible(*, case: Case, role: str, acting_user: Staff) -> Case
     takes it over instead of the case stalling."""
     case, _ = case_begin(case, "refer_no_eligible", acting_user)
     if role not in Role.values:
-        raise InvalidInput("Unknown role.", field="role")
+        raise InvalidInput(gettext("Unknown role."), field="role")
     if eligible_staff(case, role, ROLE_STEP.get(role, DRAFT)):
-        raise TransitionNotAllowed("Someone eligible holds that role (or deputises): the "
-                                   "case stays with the body.", rule="X2")
+        raise TransitionNotAllowed(gettext("Someone eligible holds that role (or deputises): the "
+                                           "case stays with the body."), rule="X2")
     case_move(case, to_state=S.COMMITTEE, action="referred_no_eligible", actor=acting_user,
               payload={"role": role})
     notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_lock, case_move, case_note
 from caseflow.actions.notifications import notification_queue
@@ -23,11 +24,11 @@ def complaint_evaluate(*, case: Case, acting_user: Staff, valid: bool, reasoning
     case = case_lock(case)
     step = "evaluate_anonymous" if case.anonymous else "evaluate"
     if step == "evaluate" and case.state == S.RECEIVED:
-        raise TransitionNotAllowed("Decide acceptance first; the notice is due in 7 working "
-                                   "days.", rule="R8.03")
+        raise TransitionNotAllowed(gettext("Decide acceptance first; the notice is due in 7 "
+                                           "working days."), rule="R8.03")
     case, _ = case_begin(case, step, acting_user)
     if not reasoning.strip():
-        raise InvalidInput("Record what the evaluation rests on.", rule="R8.04",
+        raise InvalidInput(gettext("Record what the evaluation rests on."), rule="R8.04",
                            field="reasoning")
     case.valid = valid
     if case.state == S.RECEIVED:
@@ -57,9 +58,9 @@ def complaint_record_finding(
     an on-site investigation is recorded as such)."""
     case, _ = case_begin(case, "record_finding", acting_user)
     if side not in Finding.Side.values or method not in Finding.Method.values:
-        raise InvalidInput("Unknown side or method.", field="side")
+        raise InvalidInput(gettext("Unknown side or method."), field="side")
     if not text.strip():
-        raise InvalidInput("A finding needs its content.", field="text")
+        raise InvalidInput(gettext("A finding needs its content."), field="text")
     finding = Finding(case=case, side=side, method=method, text=text, recorded_by=acting_user)
     if evidence:
         finding.evidence = evidence
@@ -79,10 +80,10 @@ def complaint_propose(*, case: Case, acting_user: Staff, outcome: str,
     needed = {Finding.Side.RESPONDENT} if case.anonymous else {
         Finding.Side.SUBMITTER, Finding.Side.RESPONDENT}
     if not needed <= sides:
-        raise TransitionNotAllowed("Gather both sides' information before proposing.",
+        raise TransitionNotAllowed(gettext("Gather both sides' information before proposing."),
                                    rule="R8.05")
     if not outcome.strip():
-        raise InvalidInput("Write the handling opinion.", field="outcome")
+        raise InvalidInput(gettext("Write the handling opinion."), field="outcome")
     case.outcome, case.substantiated, case.drafted_by = outcome, substantiated, acting_user
     case_move(case, to_state=S.PROPOSED, action="proposed", actor=acting_user)
     notification_queue(case, "review_needed", role=Role.DEPARTMENT_HEAD)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput, RoleRequired
@@ -23,18 +24,19 @@ def analysis_due_on(year: int) -> dt.date:
 def conflict_analysis_record(*, year: int, findings: str, acting_user: Staff) -> ConflictAnalysis:
     """R9.03: at least once a year the department head runs the analysis."""
     if not acting_user.has_role(Role.DEPARTMENT_HEAD):
-        raise RoleRequired("The department head runs the conflict-of-interest analysis.",
+        raise RoleRequired(_("The department head runs the conflict-of-interest analysis."),
                            rule="R9.03")
     if not findings.strip():
-        raise InvalidInput("Record the findings.", rule="R9.03", field="findings")
+        raise InvalidInput(_("Record the findings."), rule="R9.03", field="findings")
     if year > timezone.localdate().year:
-        raise InvalidInput("The analysis is for this year or a past one.", field="year")
+        raise InvalidInput(_("The analysis is for this year or a past one."), field="year")
     try:
         with transaction.atomic():
             return ConflictAnalysis.objects.create(year=year, findings=findings,
                                                    run_by=acting_user, run_at=timezone.now())
     except IntegrityError as exc:
-        raise InvalidInput(f"The {year} analysis is already recorded.", rule="R9.03",
+        raise InvalidInput(_("The %(year)s analysis is already recorded.") % {"year": year},
+                           rule="R9.03",
                            field="year") from exc
 
 

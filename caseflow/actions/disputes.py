@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_lock, case_move, case_note
 from caseflow.actions.notices import notice_issue
@@ -34,7 +35,7 @@ def dispute_answer(*, case: Case, acting_user: Staff, answer: str) -> Case:
     """The client & information office answers and explains, aiming at agreement."""
     case, _ = case_begin(case, "answer", acting_user)
     if not answer.strip():
-        raise InvalidInput("Write the answer.", field="answer")
+        raise InvalidInput(gettext("Write the answer."), field="answer")
     case.drafted_by = acting_user
     case_move(case, to_state=S.ANSWERED, action="answered", actor=acting_user)
     notice_issue(case=case, kind=Notice.Kind.DISPUTE_ANSWER, text=answer,
@@ -48,7 +49,7 @@ def dispute_record_agreement(*, case: Case, acting_user: Staff, agreement: str) 
     """Both sides agreed: what they agreed is recorded."""
     case, _ = case_begin(case, "record_agreement", acting_user)
     if not agreement.strip():
-        raise InvalidInput("Record what both sides agreed.", field="agreement")
+        raise InvalidInput(gettext("Record what both sides agreed."), field="agreement")
     return _settle(case, action="agreed", actor=acting_user, outcome=agreement)
 
 
@@ -63,7 +64,7 @@ def dispute_refer(*, case: Case, acting_user: Staff, reason: str) -> Case:
     )
     case, _ = case_begin(case, step, acting_user)
     if not reason.strip():
-        raise InvalidInput("Say why no agreement was reached.", field="reason")
+        raise InvalidInput(gettext("Say why no agreement was reached."), field="reason")
     case_move(case, to_state=to_state, action=f"referred_{role}", actor=acting_user,
               reason=reason)
     notification_queue(case, "escalated", role=role)
@@ -74,7 +75,7 @@ def dispute_refer(*, case: Case, acting_user: Staff, reason: str) -> Case:
 def dispute_resolve(*, case: Case, acting_user: Staff, outcome: str) -> Case:
     case, _ = case_begin(case, "resolve", acting_user)
     if not outcome.strip():
-        raise InvalidInput("Write the handling opinion.", field="outcome")
+        raise InvalidInput(gettext("Write the handling opinion."), field="outcome")
     return _settle(case, action="resolved", actor=acting_user, outcome=outcome)
 
 

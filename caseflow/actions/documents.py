@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
@@ -20,12 +21,12 @@ from caseflow.models import (
 
 def check_quality_assurance(acting_user: Staff) -> None:
     if not acting_user.has_role(Role.QUALITY_ASSURANCE):
-        raise RoleRequired("Quality assurance controls the documents.", rule="R7.07")
+        raise RoleRequired(_("Quality assurance controls the documents."), rule="R7.07")
 
 
 def next_revision_letter(letter: str) -> str:
     if letter == "Z":
-        raise InvalidInput("No revision letter after Z.", rule="R7.07")
+        raise InvalidInput(_("No revision letter after Z."), rule="R7.07")
     return chr(ord(letter) + 1)
 
 
@@ -35,16 +36,16 @@ def controlled_document_register(*, sequence: int, title: str, kind: str, acting
     """A document enters control at revision A/0."""
     check_quality_assurance(acting_user)
     if kind not in ControlledDocument.Kind.values or not title.strip():
-        raise InvalidInput("Give the document's title and kind.", field="kind")
+        raise InvalidInput(_("Give the document's title and kind."), field="kind")
     if not 1 <= sequence <= 9999:
-        raise InvalidInput("The sequence number has four digits.", rule="R7.07",
+        raise InvalidInput(_("The sequence number has four digits."), rule="R7.07",
                            field="sequence")
     try:
         with transaction.atomic():
             document = ControlledDocument.objects.create(sequence=sequence, title=title,
                                                          kind=kind)
     except IntegrityError as exc:
-        raise InvalidInput("That sequence number is taken.", rule="R7.07",
+        raise InvalidInput(_("That sequence number is taken."), rule="R7.07",
                            field="sequence") from exc
     revision = DocumentRevision(document=document, revision="A", changes=0,
                                 effective_at=timezone.now())
@@ -60,7 +61,7 @@ def change_request_submit(*, document: ControlledDocument, description: str,
                           nonconformity_case: Case | None = None) -> ChangeRequest:
     """Anyone may request a change, often from a corrective action."""
     if not description.strip():
-        raise InvalidInput("Describe the change.", field="description")
+        raise InvalidInput(_("Describe the change."), field="description")
     request = ChangeRequest.objects.create(document=document, description=description,
                                            reissue=reissue, requested_by=acting_user,
                                            nonconformity_case=nonconformity_case)
@@ -78,13 +79,14 @@ def change_request_decide(*, request: ChangeRequest, approve: bool, acting_user:
         pk=request.pk)
     role = request.document.approver_role
     if not acting_user.has_role(role):
-        raise RoleRequired(f"This document is approved by {Role(role).label}.", rule="R7.07")
+        raise RoleRequired(_("This document is approved by %(role)s.")
+                           % {"role": Role(role).label}, rule="R7.07")
     if acting_user.pk == request.requested_by_id:
-        raise Recused("Nobody approves their own change request.", rule="X3")
+        raise Recused(_("Nobody approves their own change request."), rule="X3")
     if request.state != ChangeRequest.State.REQUESTED:
-        raise TransitionNotAllowed("This request was already decided.", rule="R7.07")
+        raise TransitionNotAllowed(_("This request was already decided."), rule="R7.07")
     if not approve and not reason.strip():
-        raise InvalidInput("Say why the change is refused.", field="reason")
+        raise InvalidInput(_("Say why the change is refused."), field="reason")
     request.state = ChangeRequest.State.APPROVED if approve else ChangeRequest.State.REJECTED
     request.decided_by, request.decision_reason = acting_user, reason
     request.save()
@@ -102,7 +104,7 @@ def change_request_apply(*, request: ChangeRequest, acting_user: Staff,
     check_quality_assurance(acting_user)
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != ChangeRequest.State.APPROVED:
-        raise TransitionNotAllowed("Only an approved change is applied.", rule="R7.07")
+        raise TransitionNotAllowed(_("Only an approved change is applied."), rule="R7.07")
     current = DocumentRevision.objects.select_for_update().filter(
         document=request.document, obsolete=False).first()
     now = timezone.now()

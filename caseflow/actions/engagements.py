@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.cn import uscc
@@ -76,7 +77,8 @@ class RowError:
     message: str
 
     def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
+        return _("row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message}
 
 
 class EngagementImportRejected(InvalidInput):
@@ -84,8 +86,8 @@ class EngagementImportRejected(InvalidInput):
 
     def __init__(self, errors: list[RowError]):
         lines = "\n".join(f"- {e}" for e in errors)
-        super().__init__(f"Nothing was imported; {len(errors)} error(s):\n{lines}",
-                         field="rows")
+        super().__init__(_("Nothing was imported; %(count)s error(s):\n%(errors)s")
+                         % {"count": len(errors), "errors": lines}, field="rows")
         self.errors = errors
 
 
@@ -119,14 +121,15 @@ def engagement_rows_from_file(file, filename: str) -> list[dict]:
     elif suffix == ".xlsx":
         table = xlsx_table(data)
     else:
-        raise InvalidInput("Upload a .csv or .xlsx file.", field="file")
+        raise InvalidInput(_("Upload a .csv or .xlsx file."), field="file")
     if not table:
         return []
     headers = [h.strip() for h in table[0]]
     named = [h for h in headers if h]
     repeated = sorted({h for h in named if named.count(h) > 1})
     if repeated:
-        raise InvalidInput(f"Row 1 repeats the column(s): {', '.join(repeated)}.", field="file")
+        raise InvalidInput(_("Row 1 repeats the column(s): %(columns)s.")
+                           % {"columns": ", ".join(repeated)}, field="file")
     rows = []
     for values in table[1:]:
         values = values + [""] * (len(headers) - len(values))
@@ -139,7 +142,7 @@ def csv_table(data: bytes | str) -> list[list[str]]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput("The CSV file is not UTF-8: save it as “CSV UTF-8”.",
+            raise InvalidInput(_("The CSV file is not UTF-8: save it as “CSV UTF-8”."),
                                field="file") from exc
     data = data.removeprefix("\ufeff")
     return list(csv.reader(io.StringIO(data, newline="")))
@@ -149,7 +152,7 @@ def xlsx_table(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidInput("The file is not a readable .xlsx workbook.", field="file") from exc
+        raise InvalidInput(_("The file is not a readable .xlsx workbook."), field="file") from exc
     try:
         sheet = workbook.worksheets[0]
         return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -177,15 +180,16 @@ def header_errors(rows: list[dict]) -> tuple[dict[str, str], list[RowError]]:
             continue
         column = HEADERS.get(header_key(header))
         if column is None:
-            errors.append(RowError(HEADER_ROW, header, "unknown column."))
+            errors.append(RowError(HEADER_ROW, header, _("unknown column.")))
         elif column in labels:
             errors.append(RowError(HEADER_ROW, header,
-                                   f"the same column as “{labels[column]}”."))
+                                   _("the same column as “%(column)s”.")
+                                   % {"column": labels[column]}))
         else:
             labels[column] = header.strip()
     for column in REQUIRED:
         if column not in labels:
-            errors.append(RowError(HEADER_ROW, column, "this column is missing."))
+            errors.append(RowError(HEADER_ROW, column, _("this column is missing.")))
     return labels, errors
 
 
@@ -220,16 +224,16 @@ class RowChecker:
         def text(column: str, limit: int, *, required: bool) -> str:
             value = values.get(column, "")
             if required and not value:
-                error(column, "required.")
+                error(column, _("required."))
             elif len(value) > limit:
-                error(column, f"longer than {limit} characters.")
+                error(column, _("longer than %(limit)s characters.") % {"limit": limit})
             return value
 
         report_number = text("report_number", max_length(Engagement, "report_number"),
                              required=True)
         if report_number in self.seen:
-            error("report_number",
-                  f"{report_number} is already on row {self.seen[report_number]}.")
+            error("report_number", _("%(number)s is already on row %(row)s.")
+                  % {"number": report_number, "row": self.seen[report_number]})
         elif report_number:
             self.seen[report_number] = number
         client_name = text("client_name", max_length(Organization, "name"), required=True)
@@ -242,37 +246,39 @@ class RowChecker:
         year = None
         raw_year = values.get("year", "")
         if not raw_year:
-            error("year", "required.")
+            error("year", _("required."))
         elif not raw_year.isdigit() or int(raw_year) not in YEARS:
-            error("year", f"“{raw_year}” is not a year between {YEARS[0]} and {YEARS[-1]}.")
+            error("year", _("“%(value)s” is not a year between %(first)s and %(last)s.")
+                  % {"value": raw_year, "first": YEARS[0], "last": YEARS[-1]})
         else:
             year = int(raw_year)
 
         raw = values.get("conclusion", "")
         conclusion = CONCLUSIONS.get(raw.casefold())
         if conclusion is None:
-            error("conclusion", f"“{raw}” is not one of qualified/not_qualified/pending "
-                                f"(合格/不合格/待定).")
+            error("conclusion", _("“%(value)s” is not one of qualified/not_qualified/pending "
+                                  "(合格/不合格/待定).") % {"value": raw})
         raw = values.get("timely", "")
         timely = TIMELY.get(raw.casefold())
         if raw.casefold() not in TIMELY:
-            error("timely", f"“{raw}” is not yes/no (是/否) or empty.")
+            error("timely", _("“%(value)s” is not yes/no (是/否) or empty.") % {"value": raw})
 
         team_lead = None
         lead = usernames(values.get("team_lead", ""))
         if len(lead) > 1:
-            error("team_lead", "name one team lead.")
+            error("team_lead", _("name one team lead."))
         elif lead:
             team_lead = self.staff.get(lead[0])
             if team_lead is None:
-                error("team_lead", f"no staff member has the username “{lead[0]}”.")
+                error("team_lead", _("no staff member has the username “%(username)s”.")
+                      % {"username": lead[0]})
         team: dict[str, list[Staff]] = {}
         for column in TEAM:
             names = usernames(values.get(column, ""))
             unknown = [u for u in names if u not in self.staff]
             if unknown:
-                error(column, f"no staff member has the username "
-                              f"{', '.join(f'“{u}”' for u in unknown)}.")
+                error(column, _("no staff member has the username %(usernames)s.")
+                      % {"usernames": ", ".join(f"“{u}”" for u in unknown)})
             team[column] = [self.staff[u] for u in names if u in self.staff]
 
         if errors:
@@ -287,13 +293,14 @@ class RowChecker:
     def credit_code(column: str, values: dict[str, str], error) -> str:
         raw = values.get(column, "")
         if not raw:
-            error(column, "required.")
+            error(column, _("required."))
             return ""
         try:
             return uscc.validate(raw)
         except NumberInvalid as exc:
-            error(column, f"“{raw}” is not a valid unified social credit code "
-                          f"(统一社会信用代码): {exc.message}")
+            error(column, _("“%(value)s” is not a valid unified social credit code "
+                            "(统一社会信用代码): %(reason)s")
+                  % {"value": raw, "reason": exc.message})
             return ""
 
 

@@ -5,6 +5,7 @@ appeal rulings (R8.09) share. The drafter does not review; the approver is neith
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_move
 from caseflow.actions.notices import notice_issue, notice_send
@@ -36,7 +37,7 @@ def case_review(*, case: Case, acting_user: Staff, note: str = "") -> Case:
 def case_return_for_rework(*, case: Case, acting_user: Staff, reason: str) -> Case:
     case, _ = case_begin(case, "return_for_rework", acting_user)
     if not reason.strip():
-        raise InvalidInput("Say what needs rework.", field="reason")
+        raise InvalidInput(gettext("Say what needs rework."), field="reason")
     case.reviewed_by = None
     case_move(case, to_state=REWORK[case.kind], action="returned_for_rework",
               actor=acting_user, reason=reason)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import (
     case_begin,
@@ -77,7 +78,7 @@ def case_number_issue(kind: str, year: int) -> str:
         except IntegrityError:  # another transaction created the row first: lock it next
             continue
     if counter is None:
-        raise Conflict("Could not issue a case number; try again.")
+        raise Conflict(gettext("Could not issue a case number; try again."))
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
@@ -86,14 +87,14 @@ def case_number_issue(kind: str, year: int) -> str:
 def party_create(kind: str, details: PartyDetails) -> Party:
     if details.anonymous:
         if kind != Party.Kind.COMPLAINANT:
-            raise InvalidInput("Only a complaint may be anonymous.", rule="R8.06",
+            raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                                field="anonymous")
         if details.name or details.email or details.phone or details.address:
-            raise InvalidInput("An anonymous complaint carries no identity or contact.",
+            raise InvalidInput(gettext("An anonymous complaint carries no identity or contact."),
                                rule="X4", field="anonymous")
         return Party.objects.create(kind=kind, anonymous=True, language=details.language)
     if not (details.name or details.organization or details.staff):
-        raise InvalidInput("Give the party's name or organization.", field="name")
+        raise InvalidInput(gettext("Give the party's name or organization."), field="name")
     return Party.objects.create(
         kind=kind, name=details.name, organization=details.organization, staff=details.staff,
         email=details.email, phone=details.phone, address=details.address,
@@ -108,19 +109,20 @@ def check_submission(
 ) -> bool:
     """What each kind of submission needs; returns whether an appeal was filed late."""
     if anonymous and kind != CaseKind.COMPLAINT:
-        raise InvalidInput("Only a complaint may be anonymous.", rule="R8.06",
+        raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                            field="anonymous")
     if kind == CaseKind.DISPUTE and not has_organization:
-        raise InvalidInput("A dispute is raised by a client organization.", rule="R8.12",
+        raise InvalidInput(gettext("A dispute is raised by a client organization."), rule="R8.12",
                            field="organization")
     if kind != CaseKind.APPEAL:
         return False
     if not appealed_decision.strip() or decision_received_on is None:
-        raise InvalidInput("An appeal names the decision appealed and when the appellant "
-                           "received it.", rule="R8.08", field="appealed_decision")
+        raise InvalidInput(gettext("An appeal names the decision appealed and when the appellant "
+                                   "received it."), rule="R8.08", field="appealed_decision")
     if channel in WRITTEN_CHANNELS and not has_document:
-        raise InvalidInput("An appeal received by letter or in person needs the written "
-                           "submission attached.", rule="R8.08", field="submission_document")
+        raise InvalidInput(gettext("An appeal received by letter or in person needs the written "
+                                   "submission attached."),
+                           rule="R8.08", field="submission_document")
     window = appeal_filing_deadline(decision_received_on, calendar_overrides())
     return received_at > window.due_at
 
@@ -138,16 +140,16 @@ def case_register(
     `acting_user` None is a submission from the public web form.
     """
     if kind not in SUBMITTER_KIND:
-        raise InvalidInput("Register a complaint, an appeal or a dispute.", field="kind")
+        raise InvalidInput(gettext("Register a complaint, an appeal or a dispute."), field="kind")
     if scope not in Scope.values:
-        raise InvalidInput("Say what the case concerns: R8.01 (a)–(d).", rule="R8.01",
+        raise InvalidInput(gettext("Say what the case concerns: R8.01 (a)–(d)."), rule="R8.01",
                            field="scope")
     if channel not in Channel.values:
-        raise InvalidInput("Unknown channel.", field="channel")
+        raise InvalidInput(gettext("Unknown channel."), field="channel")
     if not subject.strip() or not description.strip():
-        raise InvalidInput("Subject and description are required.", field="subject")
+        raise InvalidInput(gettext("Subject and description are required."), field="subject")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
-        raise InvalidInput("A case cannot be received in the future.", field="received_at")
+        raise InvalidInput(gettext("A case cannot be received in the future."), field="received_at")
     filed_late = check_submission(
         kind=kind, channel=channel, received_at=received_at,
         has_organization=submitter.organization is not None, anonymous=submitter.anonymous,
@@ -200,10 +202,12 @@ def case_accept(*, case: Case, acting_user: Staff, action_to_take: str,
     acceptance notice and notifies the submitter, all at once (inside the 7 WD)."""
     case, _ = case_begin(case, "accept", acting_user)
     if not action_to_take.strip():
-        raise InvalidInput("Record the action to take.", rule="R8.03", field="action_to_take")
+        raise InvalidInput(gettext("Record the action to take."), rule="R8.03",
+                           field="action_to_take")
     if case.filed_late and not reason.strip():
-        raise InvalidInput("This appeal was filed after the 30-working-day window: give the "
-                           "reason for accepting it.", rule="R8.08", field="reason")
+        raise InvalidInput(gettext("This appeal was filed after the 30-working-day window: "
+                                   "give the reason for accepting it."),
+                           rule="R8.08", field="reason")
     case.accepted_at = timezone.now()
     case_move(case, to_state=S.ACCEPTED, action="accepted", actor=acting_user,
               payload={"action_to_take": action_to_take,
@@ -221,7 +225,7 @@ def case_reject(*, case: Case, acting_user: Staff, reason: str) -> Case:
     """R8.03: a rejection states its reason, and the submitter is told it."""
     case, _ = case_begin(case, "reject", acting_user)
     if not reason.strip():
-        raise InvalidInput("A rejection states its reason.", rule="R8.03", field="reason")
+        raise InvalidInput(gettext("A rejection states its reason."), rule="R8.03", field="reason")
     case.accepted_at = timezone.now()
     case.rejection_reason = reason
     case_move(case, to_state=S.REJECTED, action="rejected", actor=acting_user, reason=reason)
@@ -235,7 +239,7 @@ def case_withdraw(*, case: Case, acting_user: Staff, reason: str) -> Case:
     """The submitter withdraws (staff record it); the case is kept (R10.04)."""
     case, _ = case_begin(case, "withdraw", acting_user)
     if not reason.strip():
-        raise InvalidInput("Record how the submitter withdrew.", field="reason")
+        raise InvalidInput(gettext("Record how the submitter withdrew."), field="reason")
     return case_move(case, to_state=S.WITHDRAWN, action="withdrawn", actor=acting_user,
                      reason=reason)
 
@@ -249,7 +253,7 @@ def case_merge(*, case: Case, into: Case, acting_user: Staff, reason: str) -> Ca
     case, _ = case_begin(case, "merge", acting_user)
     into = case_lock(into)
     if into.pk == case.pk or into.kind != case.kind or into.state in FINAL_STATES:
-        raise InvalidInput("Merge into another open case of the same kind.", field="into")
+        raise InvalidInput(gettext("Merge into another open case of the same kind."), field="into")
     case.merged_into = into
     case_move(case, to_state=S.MERGED, action="merged", actor=acting_user,
               payload={"into": into.pk}, reason=reason)
@@ -263,7 +267,8 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
     """A case registered as the wrong kind gets a new number; the old one stays an alias."""
     case, _ = case_begin(case, "correct_kind", acting_user)
     if kind == case.kind or kind not in SUBMITTER_KIND:
-        raise InvalidInput("Choose another kind: complaint, appeal or dispute.", field="kind")
+        raise InvalidInput(gettext("Choose another kind: complaint, appeal or dispute."),
+                           field="kind")
     # The new kind's intake rules hold as if it had been registered so (R8.06, R8.08, R8.12).
     case.filed_late = check_submission(
         kind=kind, channel=case.channel, received_at=case.received_at,
@@ -287,7 +292,7 @@ def case_target_set(*, case: Case, step: str, working_days: int, acting_user: St
     """X1: the department head sets an internal target for a step of this case."""
     case, _ = case_begin(case, "set_target", acting_user)
     if step not in DEFAULT_TARGETS or not 1 <= working_days <= 250:
-        raise InvalidInput("Unknown step or an unreasonable number of working days.",
+        raise InvalidInput(gettext("Unknown step or an unreasonable number of working days."),
                            rule="X1", field="working_days")
     case.target_days = {**case.target_days, step: working_days}
     case_deadline_refresh(case)

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_move, case_note
 from caseflow.actions.events import event_record
@@ -60,10 +61,10 @@ def deviation_record(*, description: str, acting_user: Staff) -> InternalInspect
     assurance or the department head, opens an internal inspection."""
     if not (acting_user.has_role(Role.QUALITY_ASSURANCE)
             or acting_user.has_role(Role.DEPARTMENT_HEAD)):
-        raise RoleRequired("Quality assurance or the department head records deviations.",
+        raise RoleRequired(gettext("Quality assurance or the department head records deviations."),
                            rule="R7.04")
     if not description.strip():
-        raise InvalidInput("Describe the deviation.", rule="R7.04", field="description")
+        raise InvalidInput(gettext("Describe the deviation."), rule="R7.04", field="description")
     return inspection_open(deviation=description, acting_user=acting_user)
 
 
@@ -71,12 +72,13 @@ def deviation_record(*, description: str, acting_user: Staff) -> InternalInspect
 def inspection_complete(*, inspection: InternalInspection, findings: str,
                         acting_user: Staff) -> InternalInspection:
     if not acting_user.has_role(Role.QUALITY_ASSURANCE):
-        raise RoleRequired("Quality assurance carries out internal inspections.", rule="R7.04")
+        raise RoleRequired(gettext("Quality assurance carries out internal inspections."),
+                           rule="R7.04")
     inspection = InternalInspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.completed_at:
-        raise TransitionNotAllowed("This inspection is complete.", rule="R7.04")
+        raise TransitionNotAllowed(gettext("This inspection is complete."), rule="R7.04")
     if not findings.strip():
-        raise InvalidInput("Record the findings.", field="findings")
+        raise InvalidInput(gettext("Record the findings."), field="findings")
     inspection.findings, inspection.completed_by = findings, acting_user
     inspection.completed_at = timezone.now()
     inspection.save()
@@ -92,11 +94,11 @@ def nonconformity_open(
     """R7.01: a nonconformity records its source, and the post responsible follows
     from it. It opens its internal inspection (R7.04)."""
     if source not in NonconformitySource.values:
-        raise InvalidInput("Unknown nonconformity source.", rule="R7.01", field="source")
+        raise InvalidInput(gettext("Unknown nonconformity source."), rule="R7.01", field="source")
     if severity not in Nonconformity.Severity.values:
-        raise InvalidInput("Unknown severity.", field="severity")
+        raise InvalidInput(gettext("Unknown severity."), field="severity")
     if not description.strip() or not subject.strip():
-        raise InvalidInput("Describe the nonconformity.", field="description")
+        raise InvalidInput(gettext("Describe the nonconformity."), field="description")
     now = timezone.now()
     case = Case(
         number=case_number_issue(CaseKind.NONCONFORMITY, china_date(now).year),
@@ -128,7 +130,8 @@ def case_report_internal_problem(*, case: Case, acting_user: Staff, description:
     responsible people analyse causes under the corrective-action procedure."""
     case, _ = case_begin(case, "report_internal_problem", acting_user)
     if not description.strip():
-        raise InvalidInput("Describe the problem found.", rule="R8.16", field="description")
+        raise InvalidInput(gettext("Describe the problem found."), rule="R8.16",
+                           field="description")
     nonconformity = nonconformity_open(
         source=source, description=description, subject=f"{case.number}: {case.subject}",
         acting_user=acting_user, severity=severity, origin_case=case)
@@ -166,14 +169,14 @@ def nonconformity_analyse(
     corrective action and the plan with the date its implementation report is due."""
     case, _ = case_begin(case, "analyse", acting_user)
     if method not in AnalysisCycle.Method.values:
-        raise InvalidInput("Choose 5 whys, fishbone or free text.", field="method")
+        raise InvalidInput(gettext("Choose 5 whys, fishbone or free text."), field="method")
     for field, value in (("root_cause", root_cause), ("correction", correction),
                          ("corrective_action", corrective_action)):
         if not value.strip():
-            raise InvalidInput("Root cause, correction and corrective action are needed.",
+            raise InvalidInput(gettext("Root cause, correction and corrective action are needed."),
                                rule="R7.02", field=field)
     if report_due_on <= timezone.localdate():
-        raise InvalidInput("The report date lies in the future.", field="report_due_on")
+        raise InvalidInput(gettext("The report date lies in the future."), field="report_due_on")
     cycle = current_cycle(case)
     cycle.method, cycle.analysis, cycle.root_cause = method, analysis, root_cause
     cycle.correction, cycle.corrective_action = correction, corrective_action
@@ -203,7 +206,7 @@ def nonconformity_sign_off_plan(*, case: Case, acting_user: Staff) -> Case:
 def nonconformity_return_plan(*, case: Case, acting_user: Staff, reason: str) -> Case:
     case, _ = case_begin(case, "return_plan", acting_user)
     if not reason.strip():
-        raise InvalidInput("Say what the plan lacks.", field="reason")
+        raise InvalidInput(gettext("Say what the plan lacks."), field="reason")
     case_move(case, to_state=S.OPEN, action="plan_returned", actor=acting_user, reason=reason)
     notification_queue(case, "plan_returned", role=case.nonconformity.responsible_role)
     return case
@@ -216,7 +219,7 @@ def capa_task_assign(*, case: Case, acting_user: Staff, owner: Staff, descriptio
     case, _ = case_begin(case, "assign_task", acting_user)
     check_impartial(case, owner, DRAFT)
     if not description.strip() or not 1 <= working_days <= 250:
-        raise InvalidInput("A task needs a description and 1–250 working days.",
+        raise InvalidInput(gettext("A task needs a description and 1–250 working days."),
                            field="description")
     due = add_working_days(timezone.now(), working_days, calendar_overrides())
     task = CapaTask.objects.create(cycle=current_cycle(case), description=description,
@@ -239,11 +242,11 @@ def capa_task_progress_record(*, task: CapaTask, acting_user: Staff, note: str,
         pk=task.pk)
     case = task.cycle.nonconformity.case
     if task.owner_id != acting_user.pk:
-        raise RoleRequired("Only the task's owner records its progress.", rule="R7.05")
+        raise RoleRequired(gettext("Only the task's owner records its progress."), rule="R7.05")
     if case.state != S.IMPLEMENTING or task.done_at:
-        raise TransitionNotAllowed("This task is not open.", rule="R7.05")
+        raise TransitionNotAllowed(gettext("This task is not open."), rule="R7.05")
     if not note.strip():
-        raise InvalidInput("Write the progress.", field="note")
+        raise InvalidInput(gettext("Write the progress."), field="note")
     progress = CapaTaskProgress.objects.create(task=task, note=note, recorded_by=acting_user)
     if done:
         task.done_at = timezone.now()
@@ -259,7 +262,8 @@ def nonconformity_submit_report(*, case: Case, acting_user: Staff, report: str,
     """R7.06: the implementer submits the implementation report."""
     case, _ = case_begin(case, "submit_report", acting_user)
     if not report.strip():
-        raise InvalidInput("Write the implementation report.", rule="R7.06", field="report")
+        raise InvalidInput(gettext("Write the implementation report."), rule="R7.06",
+                           field="report")
     cycle = current_cycle(case)
     cycle.report, cycle.reported_at = report, timezone.now()
     if report_file:
@@ -293,7 +297,7 @@ def nonconformity_verify(*, case: Case, acting_user: Staff, effective: bool,
     effective goes to the department head to confirm, not effective starts a new cycle."""
     case, _ = case_begin(case, "verify", acting_user)
     if not reason.strip():
-        raise InvalidInput("Give the specific reason for the conclusion.", rule="R7.06",
+        raise InvalidInput(gettext("Give the specific reason for the conclusion."), rule="R7.06",
                            field="reason")
     if not effective:
         return next_cycle(case, conclusion=AnalysisCycle.Conclusion.NOT_EFFECTIVE,
@@ -314,7 +318,8 @@ def nonconformity_record_overdue(*, case: Case, acting_user: Staff) -> Case:
     """R7.06: no report by the plan's date: causes are analysed again."""
     case, _ = case_begin(case, "record_overdue", acting_user)
     if case.due_at is None or case.due_at > timezone.now():
-        raise TransitionNotAllowed("The implementation report is not yet due.", rule="R7.06")
+        raise TransitionNotAllowed(gettext("The implementation report is not yet due."),
+                                   rule="R7.06")
     return next_cycle(case, conclusion=AnalysisCycle.Conclusion.OVERDUE,
                       reason="实施报告逾期未提交", actor=acting_user, action="report_overdue")
 
@@ -328,8 +333,8 @@ def nonconformity_confirm(*, case: Case, acting_user: Staff) -> Case:
     if nonconformity.severity == Nonconformity.Severity.SERIOUS:
         review = SeriousReview.objects.filter(nonconformity=nonconformity).first()
         if review is None or review.approved_by_id is None:
-            raise TransitionNotAllowed("A serious nonconformity closes only after its "
-                                       "review is approved by the general manager.",
+            raise TransitionNotAllowed(gettext("A serious nonconformity closes only after its "
+                                               "review is approved by the general manager."),
                                        rule="R7.08")
     cycle = current_cycle(case)
     cycle.confirmed_by = acting_user
@@ -343,10 +348,10 @@ def serious_review_write(*, case: Case, acting_user: Staff, text: str) -> Seriou
     """R7.08: reviewed promptly under the department head, in writing."""
     case, _ = case_begin(case, "write_serious_review", acting_user)
     if case.nonconformity.severity != Nonconformity.Severity.SERIOUS:
-        raise TransitionNotAllowed("Only a serious nonconformity needs this review.",
+        raise TransitionNotAllowed(gettext("Only a serious nonconformity needs this review."),
                                    rule="R7.08")
     if not text.strip():
-        raise InvalidInput("Write the review.", field="text")
+        raise InvalidInput(gettext("Write the review."), field="text")
     review, _ = SeriousReview.objects.update_or_create(
         nonconformity=case.nonconformity,
         defaults={"text": text, "written_by": acting_user, "checked_by": None,
@@ -363,9 +368,9 @@ def serious_review_check(*, case: Case, acting_user: Staff) -> SeriousReview:
     review = SeriousReview.objects.select_for_update().filter(
         nonconformity=case.nonconformity).first()
     if review is None or review.checked_by_id:
-        raise TransitionNotAllowed("No written review awaits checking.", rule="R7.08")
+        raise TransitionNotAllowed(gettext("No written review awaits checking."), rule="R7.08")
     if review.written_by_id == acting_user.pk:
-        raise Recused("The writer does not check their own review.", rule="X3")
+        raise Recused(gettext("The writer does not check their own review."), rule="X3")
     review.checked_by = acting_user
     review.save(update_fields=["checked_by"])
     case_note(case, action="serious_review_checked", actor=acting_user,
@@ -380,7 +385,7 @@ def serious_review_approve(*, case: Case, acting_user: Staff) -> SeriousReview:
     review = SeriousReview.objects.select_for_update().filter(
         nonconformity=case.nonconformity).first()
     if review is None or review.checked_by_id is None:
-        raise TransitionNotAllowed("The quality manager checks the review first.",
+        raise TransitionNotAllowed(gettext("The quality manager checks the review first."),
                                    rule="R7.08")
     review.approved_by = acting_user
     review.save(update_fields=["approved_by"])

@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.case_state import case_deadline_refresh, case_lock
 from caseflow.actions.events import event_record
@@ -53,21 +54,21 @@ def notice_send(
 ) -> NoticeSending:
     """The client & information office records a sending and its proof."""
     if not acting_user.has_role(Role.CLIENT_OFFICE):
-        raise RoleRequired("The client & information office sends written notices.",
+        raise RoleRequired(_("The client & information office sends written notices."),
                            rule="R8.09")
     check_impartial(notice.case, acting_user, RECORD)
     if channel not in NoticeSending.Channel.values:
-        raise InvalidInput("Unknown channel.", field="channel")
+        raise InvalidInput(_("Unknown channel."), field="channel")
     if channel == NoticeSending.Channel.EMAIL and not email_message_id:
-        raise InvalidInput("Give the email's message id as proof.", field="email_message_id")
+        raise InvalidInput(_("Give the email's message id as proof."), field="email_message_id")
     if channel == NoticeSending.Channel.REGISTERED_MAIL and not registered_mail_number:
-        raise InvalidInput("Give the registered-mail number as proof.",
+        raise InvalidInput(_("Give the registered-mail number as proof."),
                            field="registered_mail_number")
     with notice.file.open("rb") as f:
         sent_hash = content_sha256(f.read())
     if sent_hash != notice.sha256:
-        raise TransitionNotAllowed("The file differs from the approved notice; it cannot be "
-                                   "sent.", rule="R8.07")
+        raise TransitionNotAllowed(_("The file differs from the approved notice; it cannot be "
+                                     "sent."), rule="R8.07")
     sending = NoticeSending.objects.create(
         notice=notice, channel=channel, sha256=sent_hash, sent_at=timezone.now(),
         sent_by=acting_user, email_message_id=email_message_id,
@@ -84,10 +85,10 @@ def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
                           acting_user: Staff) -> NoticeSending:
     """The office enters the date the recipient received a posted notice (the proof)."""
     if not acting_user.has_role(Role.CLIENT_OFFICE):
-        raise RoleRequired("The client & information office records receipts.", rule="R8.09")
+        raise RoleRequired(_("The client & information office records receipts."), rule="R8.09")
     sending = NoticeSending.objects.select_for_update().get(pk=sending.pk)
     if received_on < timezone.localdate(sending.sent_at) or received_on > timezone.localdate():
-        raise InvalidInput("The date of receipt lies between sending and today.",
+        raise InvalidInput(_("The date of receipt lies between sending and today."),
                            field="received_on")
     sending.received_on = received_on
     sending.save(update_fields=["received_on"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired
@@ -50,10 +51,10 @@ def party_identity_reveal(*, case: Case, party: Party, viewer: Staff) -> PartyId
 def party_erase(*, party: Party, acting_user: Staff, reason: str) -> Party:
     """X8: on a lawful request, redact the identity; events (which hold none) stay intact."""
     if not (acting_user.has_role(Role.CLIENT_OFFICE) or acting_user.has_role(Role.QUALITY_MANAGER)):
-        raise RoleRequired("The client & information office or the quality manager erases "
-                           "identities.", rule="X8")
+        raise RoleRequired(_("The client & information office or the quality manager erases "
+                             "identities."), rule="X8")
     if not reason.strip():
-        raise InvalidInput("Record the lawful request behind the erasure.", rule="X8",
+        raise InvalidInput(_("Record the lawful request behind the erasure."), rule="X8",
                            field="reason")
     party = Party.objects.select_for_update().get(pk=party.pk)
     party.name = party.email = party.phone = party.address = ""

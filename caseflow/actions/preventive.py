@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
@@ -27,14 +28,14 @@ def preventive_action_propose(
     drafter = Role.QUALITY_MANAGER if touches_impartiality_or_resources else Role.DEPARTMENT_HEAD
     if not acting_user.has_role(drafter):
         raise RoleRequired(
-            "The quality manager drafts preventive plans touching impartiality or resources;"
-            " the department head proposes the others.", rule="R7.03")
+            _("The quality manager drafts preventive plans touching impartiality or resources;"
+              " the department head proposes the others."), rule="R7.03")
     if origin not in PreventiveAction.Origin.values:
-        raise InvalidInput("Unknown origin.", rule="R7.09", field="origin")
+        raise InvalidInput(_("Unknown origin."), rule="R7.09", field="origin")
     if risk not in PreventiveAction.Risk.values:
-        raise InvalidInput("Rate the risk: low, medium or high.", rule="R7.09", field="risk")
+        raise InvalidInput(_("Rate the risk: low, medium or high."), rule="R7.09", field="risk")
     if not potential_problem.strip() or not plan.strip():
-        raise InvalidInput("Describe the potential problem and the measures.", field="plan")
+        raise InvalidInput(_("Describe the potential problem and the measures."), field="plan")
     action = PreventiveAction.objects.create(
         origin=origin, nonconformity=nonconformity, potential_problem=potential_problem,
         risk=risk, plan=plan, drafted_by=acting_user,
@@ -48,12 +49,12 @@ def preventive_action_propose(
 def preventive_action_approve(*, action: PreventiveAction, acting_user: Staff) -> PreventiveAction:
     action = PreventiveAction.objects.select_for_update().get(pk=action.pk)
     if not acting_user.has_role(approver_role(action)):
-        raise RoleRequired("This preventive plan is approved by "
-                           f"{Role(approver_role(action)).label}.", rule="R7.03")
+        raise RoleRequired(_("This preventive plan is approved by %(role)s.")
+                           % {"role": Role(approver_role(action)).label}, rule="R7.03")
     if acting_user.pk == action.drafted_by_id:
-        raise Recused("The drafter does not approve their own plan.", rule="X3")
+        raise Recused(_("The drafter does not approve their own plan."), rule="X3")
     if action.state != PreventiveAction.State.PROPOSED:
-        raise TransitionNotAllowed("Already decided.", rule="R7.03")
+        raise TransitionNotAllowed(_("Already decided."), rule="R7.03")
     action.state, action.approved_by = PreventiveAction.State.APPROVED, acting_user
     action.approved_at = timezone.now()
     action.save()
@@ -68,12 +69,12 @@ def preventive_action_complete(*, action: PreventiveAction, outcome: str,
     """R7.03: carried out under the department head, once approved."""
     action = PreventiveAction.objects.select_for_update().get(pk=action.pk)
     if not acting_user.has_role(Role.DEPARTMENT_HEAD):
-        raise RoleRequired("Preventive actions are carried out under the department head.",
+        raise RoleRequired(_("Preventive actions are carried out under the department head."),
                            rule="R7.03")
     if action.state != PreventiveAction.State.APPROVED:
-        raise TransitionNotAllowed("Only an approved plan is carried out.", rule="R7.03")
+        raise TransitionNotAllowed(_("Only an approved plan is carried out."), rule="R7.03")
     if not outcome.strip():
-        raise InvalidInput("Record what was done.", field="outcome")
+        raise InvalidInput(_("Record what was done."), field="outcome")
     action.state, action.outcome, action.completed_by = (
         PreventiveAction.State.DONE, outcome, acting_user)
     action.save()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.actions.events import event_record
 from caseflow.errors import Conflict, InvalidInput, RoleRequired
@@ -28,14 +29,14 @@ def staff_telegram_link(*, staff: Staff, chat_id: int) -> Staff:
     staff = Staff.objects.select_for_update().get(pk=staff.pk)
     other = Staff.objects.filter(telegram_chat_id=chat_id).exclude(pk=staff.pk).first()
     if other:
-        raise Conflict("This chat is already linked to another staff member.",
+        raise Conflict(_("This chat is already linked to another staff member."),
                        field="chat_id")
     staff.telegram_chat_id = chat_id
     staff.notify_by_telegram = True
     try:
         staff.save(update_fields=["telegram_chat_id", "notify_by_telegram"])
     except IntegrityError as exc:  # a concurrent link took the chat first
-        raise Conflict("This chat is already linked.", field="chat_id") from exc
+        raise Conflict(_("This chat is already linked."), field="chat_id") from exc
     return staff
 
 
@@ -63,11 +64,11 @@ def declaration_sign(
     """R9.01: the annual commitment, or the per-case one signed before taking part,
     declaring interest relationships (ongoing or ended) and any potential conflict."""
     if kind == Declaration.Kind.ANNUAL and (year is None or case is not None):
-        raise InvalidInput("An annual commitment names its year.", rule="R9.01", field="year")
+        raise InvalidInput(_("An annual commitment names its year."), rule="R9.01", field="year")
     if kind == Declaration.Kind.CASE and case is None:
-        raise InvalidInput("A per-case commitment names its case.", rule="R9.01", field="case")
+        raise InvalidInput(_("A per-case commitment names its case."), rule="R9.01", field="case")
     if kind not in Declaration.Kind.values:
-        raise InvalidInput("Unknown kind of commitment.", field="kind")
+        raise InvalidInput(_("Unknown kind of commitment."), field="kind")
     declaration = Declaration.objects.create(
         staff=staff, kind=kind, year=year, case=case, signed_at=timezone.now(),
         potential_conflict=potential_conflict,
@@ -86,13 +87,13 @@ def declaration_sign(
 def declaration_rule(*, declaration: Declaration, ruling: str, acting_user: Staff) -> Declaration:
     """R9.01: the quality manager rules on a declared potential conflict."""
     if not acting_user.has_role(Role.QUALITY_MANAGER):
-        raise RoleRequired("The quality manager rules on declared conflicts.", rule="R9.01")
+        raise RoleRequired(_("The quality manager rules on declared conflicts."), rule="R9.01")
     if acting_user.pk == declaration.staff_id:
-        raise RoleRequired("Nobody rules on their own conflict.", rule="R9.02")
+        raise RoleRequired(_("Nobody rules on their own conflict."), rule="R9.02")
     if ruling not in Declaration.Ruling.values:
-        raise InvalidInput("Rule prohibit, restrict or allow.", field="ruling")
+        raise InvalidInput(_("Rule prohibit, restrict or allow."), field="ruling")
     if not declaration.potential_conflict:
-        raise InvalidInput("No conflict was declared here.", field="ruling")
+        raise InvalidInput(_("No conflict was declared here."), field="ruling")
     declaration = Declaration.objects.select_for_update().get(pk=declaration.pk)
     declaration.ruling, declaration.ruled_by = ruling, acting_user
     declaration.ruled_at = timezone.now()
@@ -113,7 +114,8 @@ def staff_create(
     """A staff (or committee) account with its roles: {role: capacity}."""
     unknown = set(roles) - set(Role.values)
     if unknown:
-        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.", field="roles")
+        raise InvalidInput(_("Unknown roles: %(roles)s.") % {"roles": ", ".join(sorted(unknown))},
+                           field="roles")
     user = get_user_model().objects.create_user(username=username, email=email,
                                                 password=password)
     staff = Staff.objects.create(user=user, display_name=display_name, email=email,

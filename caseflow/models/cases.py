@@ -4,6 +4,7 @@ import secrets
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -69,7 +70,7 @@ class CaseCounter(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def delete(self):
-        raise CaseflowError("Cases are never deleted.", rule="R10.04")
+        raise CaseflowError(gettext("Cases are never deleted."), rule="R10.04")
 
 
 class Case(models.Model):
@@ -148,7 +149,7 @@ class Case(models.Model):
         return self.number
 
     def delete(self, *args, **kwargs):
-        raise CaseflowError("Cases are never deleted.", rule="R10.04")
+        raise CaseflowError(gettext("Cases are never deleted."), rule="R10.04")
 
     @property
     def anonymous(self) -> bool:

@@ -1,6 +1,7 @@
 """The append-only audit trail (R10.04, X8)."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from caseflow.errors import CaseflowError
@@ -10,7 +11,7 @@ from caseflow.models.people import Staff
 
 class AppendOnly(CaseflowError):
     def __init__(self):
-        super().__init__("Case events are append-only: never changed or removed.",
+        super().__init__(gettext("Case events are append-only: never changed or removed."),
                          rule="R10.04")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from caseflow.errors import Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import Case, Declaration, InterestRelationship, Staff
@@ -44,18 +45,18 @@ def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Re
     annual = [d for d in declarations if d.kind == Declaration.Kind.ANNUAL and d.year == today.year]
     per_case = [d for d in declarations if d.kind == Declaration.Kind.CASE and d.case_id == case.pk]
     if not annual:
-        return Recused(f"{staff} has no impartiality commitment for {today.year} on file.",
-                       rule="R9.01")
+        return Recused(_("%(staff)s has no impartiality commitment for %(year)s on file.")
+                       % {"staff": staff, "year": today.year}, rule="R9.01")
     if not per_case:
-        return Recused(f"{staff} has not signed the commitment for case {case.number}.",
-                       rule="R9.01")
+        return Recused(_("%(staff)s has not signed the commitment for case %(number)s.")
+                       % {"staff": staff, "number": case.number}, rule="R9.01")
 
     if case.engagement_id and staff.pk in case.engagement.performers():
         return Recused(
-            f"{staff} performed the verification this case is about "
-            f"({case.engagement.report_number}).", rule="R8.15")
+            _("%(staff)s performed the verification this case is about (%(report)s).")
+            % {"staff": staff, "report": case.engagement.report_number}, rule="R8.15")
     if case.respondent_id and case.respondent.staff_id == staff.pk:
-        return Recused(f"The case is about {staff}.", rule="R8.14")
+        return Recused(_("The case is about %(staff)s.") % {"staff": staff}, rule="R8.14")
 
     cutoff = years_before(today, COOLING_OFF_YEARS)
     orgs = case_organization_ids(case)
@@ -65,29 +66,31 @@ def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Re
         ).exclude(ended_on__lt=cutoff).first()
         if blocking:
             return Recused(
-                f"{staff} declared an interest relationship with an organization in this case "
-                f"that ended less than {COOLING_OFF_YEARS} years ago.", rule="R9.01")
+                _("%(staff)s declared an interest relationship with an organization in this "
+                  "case that ended less than %(years)s years ago.")
+                % {"staff": staff, "years": COOLING_OFF_YEARS}, rule="R9.01")
 
     for declaration in per_case:
         if not declaration.potential_conflict:
             continue
         if not declaration.ruling:
-            return Recused(f"{staff}'s declared conflict awaits the quality manager's ruling.",
-                           rule="R9.01")
+            return Recused(_("%(staff)s's declared conflict awaits the quality manager's ruling.")
+                           % {"staff": staff}, rule="R9.01")
         if declaration.ruling == Declaration.Ruling.PROHIBIT:
-            return Recused(f"The quality manager prohibited {staff} from this case.",
-                           rule="R9.01")
+            return Recused(_("The quality manager prohibited %(staff)s from this case.")
+                           % {"staff": staff}, rule="R9.01")
         if declaration.ruling == Declaration.Ruling.RESTRICT and step in (DECIDE, REVIEW):
-            return Recused(f"{staff} may work on this case but not review or decide it.",
-                           rule="R9.02")
+            return Recused(_("%(staff)s may work on this case but not review or decide it.")
+                           % {"staff": staff}, rule="R9.02")
 
     # X3: within one case the drafter (who investigated or wrote) does not review, and
     # the approver is neither.
     if step in (REVIEW, DECIDE) and staff.pk in drafter_ids(case):
-        return Recused(f"{staff} investigated or drafted this and may not review or decide "
-                       "it.", rule="X3")
+        return Recused(_("%(staff)s investigated or drafted this and may not review or decide "
+                         "it.") % {"staff": staff}, rule="X3")
     if step == DECIDE and staff.pk == case.reviewed_by_id:
-        return Recused(f"{staff} reviewed this and may not also approve it.", rule="X3")
+        return Recused(_("%(staff)s reviewed this and may not also approve it.")
+                       % {"staff": staff}, rule="X3")
     return None
 
 
@@ -107,7 +110,8 @@ def check_impartial(case: Case, staff: Staff, step: str) -> None:
 def transition_for(case: Case, name: str) -> Transition:
     table = TABLES[case.kind]
     if name not in table:
-        raise TransitionNotAllowed(f"A {case.get_kind_display()} has no step '{name}'.")
+        raise TransitionNotAllowed(_("A %(kind)s has no step '%(step)s'.")
+                                   % {"kind": case.get_kind_display(), "step": name})
     return table[name]
 
 
@@ -119,20 +123,21 @@ def role_refusal(case: Case, transition: Transition, staff: Staff) -> RoleRequir
         return None
     if transition.responsible_may and staff.has_role(case.nonconformity.responsible_role):
         return None
-    return RoleRequired(f"{staff} may not take the step '{transition.name}' on this case.",
-                        rule=transition.rule)
+    return RoleRequired(_("%(staff)s may not take the step '%(step)s' on this case.")
+                        % {"staff": staff, "step": transition.name}, rule=transition.rule)
 
 
 def state_refusal(case: Case, transition: Transition) -> TransitionNotAllowed | None:
     if case.state not in transition.sources:
         return TransitionNotAllowed(
-            f"Case {case.number} is '{case.state}': '{transition.name}' is not allowed now.",
+            _("Case %(number)s is '%(state)s': '%(step)s' is not allowed now.")
+            % {"number": case.number, "state": case.state, "step": transition.name},
             rule=transition.rule)
     if transition.named_only and case.anonymous:
         return TransitionNotAllowed(
-            "An anonymous complaint gets no notice: it is evaluated instead.", rule="X4")
+            _("An anonymous complaint gets no notice: it is evaluated instead."), rule="X4")
     if transition.anonymous_only and not case.anonymous:
-        return TransitionNotAllowed("Only an anonymous complaint closes without reply.",
+        return TransitionNotAllowed(_("Only an anonymous complaint closes without reply."),
                                     rule="R8.06")
     return None
 

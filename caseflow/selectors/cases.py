@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
-from caseflow.models import Case, CaseEvent, Notice, Role, Staff
+from caseflow.models import AnalysisCycle, Case, CaseEvent, Finding, Notice, Role, Staff
 from caseflow.policies.impartiality import available_transitions
 from caseflow.policies.transitions import S
 
@@ -38,6 +38,17 @@ class CaseDetail:
     linked_cases: list[Case]
     submitter: PartyIdentity | None
     transitions: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    cycles: list[AnalysisCycle] = field(default_factory=list)
+
+
+def case_for_staff(staff: Staff, pk) -> Case:
+    """One case `staff` may see, with what its file shows; Case.DoesNotExist otherwise."""
+    return cases_for_staff(staff).select_related(
+        "submitter", "respondent", "archive", "nonconformity", "engagement__client",
+        "engagement__verified_entity", "engagement__team_lead",
+    ).get(pk=pk)
 
 
 def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
@@ -47,11 +58,15 @@ def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
         Q(pk=case.merged_into_id) | Q(merged_into=case) | Q(pk=case.origin_case_id)
         | Q(origin_case=case)
     ).exclude(pk=case.pk).order_by("number"))
+    nonconformity = getattr(case, "nonconformity", None)
     return CaseDetail(
         case=case,
         events=list(case.events.select_related("actor")),
-        notices=list(case.notices.all()),
+        notices=list(case.notices.prefetch_related("sendings")),
         linked_cases=linked,
         submitter=party_identity_redacted(case.submitter) if case.submitter else None,
         transitions=available_transitions(case, viewer),
+        findings=list(case.findings.select_related("recorded_by")),
+        aliases=list(case.aliases.values_list("number", flat=True)),
+        cycles=list(nonconformity.cycles.all()) if nonconformity else [],
     )

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from caseflow.actions.engagements import (
@@ -117,7 +118,7 @@ def test_bad_rows_report_row_and_column_and_write_nothing(people):
              "合格,是,huwei,nobody;zhoujie,,\n"
            + f"JS25A0015,某省生态环境厅,{AUTHORITY},苏南钢铁有限公司,{STEEL},江苏,20x5,,"
              "maybe,sometimes,ghost,,,\n")
-    with pytest.raises(EngagementImportRejected) as rejected:
+    with pytest.raises(EngagementImportRejected) as rejected, translation.override("en"):
         engagements_import(rows=rows_from_csv(bad))
 
     found = {(e.row, e.column) for e in rejected.value.errors}
@@ -190,7 +191,7 @@ def test_command_imports_a_file_and_is_idempotent(people, tmp_path):
 def test_command_fails_with_the_errors_and_writes_nothing(people, tmp_path):
     path = tmp_path / "register.csv"
     path.write_text(CSV.replace("zhoujie,zhangmin", "zhoujie,nobody"), encoding="utf-8")
-    with pytest.raises(CommandError, match="row 2, report_signers"):
+    with pytest.raises(CommandError, match="第2行，report_signers"):
         call_command("import_engagements", str(path))
     assert Engagement.objects.count() == 0
     with pytest.raises(CommandError, match="Cannot read"):
@@ -213,4 +214,4 @@ def test_admin_imports_a_register_file(admin_client, people):
     assert Engagement.objects.count() == 2
     bad = SimpleUploadedFile("register.csv", CSV.replace(CEMENT, "91110000600037341X").encode())
     response = admin_client.post("/admin/caseflow/engagement/import/", {"file": bad})
-    assert response.status_code == 200 and "row 2" in response.content.decode()
+    assert response.status_code == 200 and "第2行" in response.content.decode()

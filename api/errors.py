@@ -1,0 +1,51 @@
+"""One exception handler: domain refusals become HTTP 4xx with the rule they enforce.
+
+Bad input 400 (field errors), not allowed for this caller 403, not allowed in this state
+or a conflicting change 409. The message is in the caller's language (the domain raises
+it translated, under the request's active language).
+"""
+
+from django.db.models import ProtectedError
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from caseflow.errors import (
+    CaseflowError,
+    Conflict,
+    DeadlinePassed,
+    InvalidInput,
+    Recused,
+    RoleRequired,
+    TransitionNotAllowed,
+)
+
+STATUS = {
+    InvalidInput: status.HTTP_400_BAD_REQUEST,
+    RoleRequired: status.HTTP_403_FORBIDDEN,
+    Recused: status.HTTP_403_FORBIDDEN,
+    TransitionNotAllowed: status.HTTP_409_CONFLICT,
+    DeadlinePassed: status.HTTP_409_CONFLICT,
+    Conflict: status.HTTP_409_CONFLICT,
+}
+
+
+def caseflow_exception_handler(exc, context):
+    if isinstance(exc, CaseflowError):
+        code = next((s for cls, s in STATUS.items() if isinstance(exc, cls)),
+                    status.HTTP_409_CONFLICT)
+        body = {"code": exc.code, "rule": exc.rule, "detail": exc.message}
+        if exc.field:
+            body["errors"] = {exc.field: [exc.message]}
+        return Response(body, status=code)
+    if isinstance(exc, ProtectedError):
+        return Response({"code": "protected", "rule": "R10.04",
+                         "detail": "Records in use are never deleted."}, status=409)
+    if isinstance(exc, Http404):
+        return Response({"code": "not_found", "detail": "Not found."}, status=404)
+    response = exception_handler(exc, context)
+    if response is not None and response.status_code == 400 and "detail" not in response.data:
+        response.data = {"code": "invalid", "rule": None, "detail": "Invalid input.",
+                         "errors": response.data}
+    return response

@@ -1,0 +1,145 @@
+"""Output shapes of cases and what hangs off them. Input serializers live with their views."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from caseflow.models import (
+    AnalysisCycle,
+    Case,
+    CaseEvent,
+    Finding,
+    Notice,
+    NoticeSending,
+    Staff,
+)
+
+
+class StaffRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Staff
+        fields = ["id", "display_name"]
+
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "number", "kind", "state", "subject"]
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    handler = StaffRefSerializer(read_only=True)
+    engagement = serializers.SlugRelatedField(slug_field="report_number", read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "kind", "state", "subject", "scope", "channel",
+                  "received_at", "handler", "engagement", "due_at", "due_step",
+                  "deadline_kind", "deadline_provisional", "is_overdue", "closed_at"]
+
+
+class NonconformityFactsSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    severity = serializers.CharField()
+    responsible_role = serializers.CharField()
+
+
+class CaseFileSerializer(CaseListSerializer):
+    anonymous = serializers.BooleanField(read_only=True)
+    archive_number = serializers.SerializerMethodField()
+    nonconformity = serializers.SerializerMethodField()
+    has_submission_document = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "description", "anonymous", "submitter", "respondent", "acceptance_due_at",
+            "accepted_at", "target_days", "valid", "substantiated", "outcome",
+            "rejection_reason", "impartiality_related", "appealed_decision",
+            "decision_received_on", "filed_late", "committee_window_ends_at",
+            "ruling_received_on", "has_submission_document", "archive_number",
+            "nonconformity", "origin_case", "merged_into"]
+
+    def get_archive_number(self, case) -> str | None:
+        archive = getattr(case, "archive", None)
+        return archive.archive_number if archive else None
+
+    @extend_schema_field(NonconformityFactsSerializer(allow_null=True))
+    def get_nonconformity(self, case):
+        facts = getattr(case, "nonconformity", None)
+        return NonconformityFactsSerializer(facts).data if facts else None
+
+    def get_has_submission_document(self, case) -> bool:
+        return bool(case.submission_document)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = StaffRefSerializer(read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "at", "actor", "actor_label", "action", "from_state", "to_state",
+                  "payload", "reason"]
+
+
+class SendingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NoticeSending
+        fields = ["id", "channel", "sha256", "sent_at", "sent_by", "email_message_id",
+                  "registered_mail_number", "received_on"]
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    sendings = SendingSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = ["id", "kind", "sha256", "approved_by", "approved_at", "sendings"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    recorded_by = StaffRefSerializer(read_only=True)
+    has_evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "side", "method", "text", "recorded_by", "recorded_at", "has_evidence"]
+
+    def get_has_evidence(self, obj) -> bool:
+        return bool(obj.evidence)
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnalysisCycle
+        fields = ["number", "method", "analysis", "root_cause", "correction",
+                  "corrective_action", "report_due_on", "analysed_by", "plan_signed_off_by",
+                  "report", "reported_at", "conclusion", "conclusion_reason", "verified_by",
+                  "confirmed_by"]
+
+
+class IdentitySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organization = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    redacted = serializers.BooleanField()
+
+
+class CaseDetailSerializer(serializers.Serializer):
+    """The case file: the case, its trail, deadlines, links, notices, what the caller may
+    do next. Identity is redacted here; reveals go through their own endpoint (R8.13)."""
+
+    case = serializers.SerializerMethodField()
+    submitter = IdentitySerializer(allow_null=True)
+    events = EventSerializer(many=True)
+    notices = NoticeSerializer(many=True)
+    findings = FindingSerializer(many=True)
+    linked_cases = CaseRefSerializer(many=True)
+    aliases = serializers.ListField(child=serializers.CharField())
+    cycles = CycleSerializer(many=True)
+    transitions = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema_field(CaseFileSerializer)
+    def get_case(self, detail) -> dict:
+        return CaseFileSerializer(detail.case).data

@@ -1,0 +1,29 @@
+"""Small pieces every endpoint shares: validate a payload, run one action in a
+transaction, answer with the serialized result."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def perform(call, output_class, *, created: bool = False, **context) -> Response:
+    with transaction.atomic():
+        result = call()
+    code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return Response(output_class(result, context=context).data, status=code)
+
+
+def get_or_404(queryset, **lookup):
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

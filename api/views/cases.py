@@ -1,0 +1,214 @@
+"""Cases: list, intake, the case file, what may be done next, and doing it."""
+
+from django.db import transaction
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.filters import CaseFilter
+from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
+from api.transitions import STEPS
+from api.uploads import DocumentField
+from caseflow.actions.case_files import case_file_open
+from caseflow.actions.intake import PartyDetails, case_register
+from caseflow.actions.parties import party_identity_reveal
+from caseflow.models import Case, Channel, Engagement, Organization, Party, Scope, Staff
+from caseflow.selectors.cases import case_detail, case_for_staff, cases_for_staff
+
+
+def visible_case(request, pk) -> Case:
+    """The case if the caller may see it; 404 otherwise (existence is not revealed)."""
+    try:
+        return case_for_staff(request.staff, pk)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def case_file(request, case: Case) -> Response:
+    return Response(CaseDetailSerializer(case_detail(case, viewer=request.staff)).data)
+
+
+class CaseIntakeSerializer(serializers.Serializer):
+    """A case received by letter, email, phone or in person, registered by staff."""
+
+    kind = serializers.ChoiceField(choices=["complaint", "appeal", "dispute"])
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000)
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.DateTimeField()
+    anonymous = serializers.BooleanField(default=False)
+    submitter_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                           default="")
+    submitter_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True, default=None)
+    submitter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    submitter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True,
+                                            default="")
+    submitter_address = serializers.CharField(max_length=300, required=False,
+                                              allow_blank=True, default="")
+    submitter_language = serializers.ChoiceField(choices=Staff.Language.choices,
+                                                 default="zh-hans")
+    respondent_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                            default="")
+    respondent_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True, default=None)
+    respondent_staff = serializers.PrimaryKeyRelatedField(
+        queryset=Staff.objects.all(), required=False, allow_null=True, default=None)
+    engagement = serializers.PrimaryKeyRelatedField(
+        queryset=Engagement.objects.all(), required=False, allow_null=True, default=None)
+    submission_document = DocumentField(required=False)
+    appealed_decision = serializers.CharField(max_length=300, required=False,
+                                              allow_blank=True, default="")
+    decision_received_on = serializers.DateField(required=False, allow_null=True,
+                                                 default=None)
+
+
+class CaseListView(generics.ListCreateAPIView):
+    """Cases the caller may see, soonest deadline first; staff register new ones here."""
+
+    serializer_class = CaseListSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return Case.objects.none()
+        return cases_for_staff(self.request.staff)
+
+    @extend_schema(request=CaseIntakeSerializer, responses={201: CaseDetailSerializer})
+    def post(self, request):
+        data = self.validated(CaseIntakeSerializer, request)
+        respondent = None
+        if data["respondent_name"] or data["respondent_organization"] or data[
+                "respondent_staff"]:
+            respondent = PartyDetails(name=data["respondent_name"],
+                                      organization=data["respondent_organization"],
+                                      staff=data["respondent_staff"])
+        with transaction.atomic():
+            case = case_register(
+                kind=data["kind"], subject=data["subject"], description=data["description"],
+                scope=data["scope"], channel=data["channel"], received_at=data["received_at"],
+                submitter=PartyDetails(
+                    name=data["submitter_name"], organization=data["submitter_organization"],
+                    email=data["submitter_email"], phone=data["submitter_phone"],
+                    address=data["submitter_address"], language=data["submitter_language"],
+                    anonymous=data["anonymous"]),
+                respondent=respondent, engagement=data["engagement"],
+                submission_document=data.get("submission_document"),
+                appealed_decision=data["appealed_decision"],
+                decision_received_on=data["decision_received_on"],
+                acting_user=request.staff)
+        response = case_file(request, visible_case(request, case.pk))
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @staticmethod
+    def validated(serializer_class, request):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class CaseDetailView(APIView):
+    @extend_schema(responses=CaseDetailSerializer)
+    def get(self, request, pk):
+        return case_file(request, visible_case(request, pk))
+
+
+class TransitionListSerializer(serializers.Serializer):
+    transitions = serializers.ListField(child=serializers.CharField())
+
+
+class CaseTransitionsView(APIView):
+    """What the caller may do next on this case (the tables the actions use)."""
+
+    @extend_schema(responses=TransitionListSerializer)
+    def get(self, request, pk):
+        detail = case_detail(visible_case(request, pk), viewer=request.staff)
+        return Response({"transitions": detail.transitions})
+
+
+class TransitionView(APIView):
+    """POST one step; subclasses per step set `name` and `input` (see `transition_views`)."""
+
+    name = ""
+    input = serializers.Serializer
+
+    def post(self, request, pk):
+        case = visible_case(request, pk)
+        serializer = self.input(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            STEPS[self.name].perform(case, request.staff, dict(serializer.validated_data))
+        return case_file(request, visible_case(request, pk))
+
+
+def transition_views() -> dict[str, type[TransitionView]]:
+    """One view class per step, so the schema documents each step's own payload."""
+    views = {}
+    for name, step in STEPS.items():
+        view = type(f"{name.title().replace('_', '')}TransitionView", (TransitionView,),
+                    {"name": name, "input": step.input})
+        views[name] = extend_schema_view(post=extend_schema(
+            request=step.input, responses=CaseDetailSerializer,
+            operation_id=f"cases_transition_{name}",
+            summary=f"Take the step '{name}' on a case"))(view)
+    return views
+
+
+class RevealView(APIView):
+    """R8.13: the identity of a party, if the policy allows the caller; each reveal is
+    recorded on the case. Others get it redacted."""
+
+    @extend_schema(request=None, responses=IdentitySerializer)
+    def post(self, request, pk, party_pk):
+        case = visible_case(request, pk)
+        if party_pk not in (case.submitter_id, case.respondent_id):
+            raise Http404
+        with transaction.atomic():
+            identity = party_identity_reveal(case=case, party=Party.objects.get(pk=party_pk),
+                                             viewer=request.staff)
+        return Response(IdentitySerializer(identity).data)
+
+
+class SubmissionDocumentView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
+        response=OpenApiTypes.BINARY, description="the written submission")})
+    def get(self, request, pk):
+        case = visible_case(request, pk)
+        return download(request, case, case.submission_document, "submission")
+
+
+def download(request, case: Case, stored, label: str) -> FileResponse:
+    if not stored:
+        raise Http404
+    stored = case_file_open(case=case, viewer=request.staff, stored=stored, label=label)
+    return FileResponse(stored.open("rb"), as_attachment=True,
+                        filename=stored.name.rsplit("/", 1)[-1])
+
+
+FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiResponse(
+    response=OpenApiTypes.BINARY, description="the file")}
+
+
+class FindingEvidenceView(APIView):
+    @extend_schema(responses=FILE_RESPONSE)
+    def get(self, request, pk, finding_pk):
+        case = visible_case(request, pk)
+        finding = case.findings.filter(pk=finding_pk).first()
+        if finding is None:
+            raise Http404
+        return download(request, case, finding.evidence, f"finding:{finding.pk}")
+
+
+class NoticeFileView(APIView):
+    @extend_schema(responses=FILE_RESPONSE)
+    def get(self, request, pk, notice_pk):
+        case = visible_case(request, pk)
+        notice = case.notices.filter(pk=notice_pk).first()
+        if notice is None:
+            raise Http404
+        return download(request, case, notice.file, f"notice:{notice.pk}")

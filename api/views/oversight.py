@@ -1,0 +1,220 @@
+"""The department head's dashboard, the committee's queue, exports, yearly reports, the
+calendar and the yearly conflict-of-interest analysis."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from openpyxl import Workbook
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.filters import CaseFilter
+from api.serializers import CaseListSerializer
+from api.views.base import get_or_404, perform, validated
+from caseflow.actions.calendar import calendar_year_mark_complete
+from caseflow.actions.calendar_overrides import (
+    calendar_override_remove,
+    calendar_override_set,
+    check_editor,
+)
+from caseflow.actions.conflict_analysis import conflict_analysis_record
+from caseflow.disclosure_table import render_disclosure_table_xlsx
+from caseflow.errors import RoleRequired
+from caseflow.models import CalendarOverride, CalendarYear, Case, ConflictAnalysis, Role
+from caseflow.policies.transitions import S
+from caseflow.selectors.cases import cases_for_staff
+from caseflow.selectors.dashboard import dashboard_summary
+from caseflow.selectors.reports import (
+    complaint_statistics,
+    disclosure_table_data,
+    self_check_report_data,
+)
+from caseflow.self_check_report import render_self_check_report_pdf
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
+MANAGEMENT = (Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER, Role.GENERAL_MANAGER,
+              Role.QUALITY_ASSURANCE, Role.CLIENT_OFFICE)
+
+
+def check_management(staff) -> None:
+    if not any(staff.has_role(r) for r in MANAGEMENT):
+        raise RoleRequired("The dashboard and reports are for the department's management.")
+
+
+class DashboardView(APIView):
+    """Load, stages, due soon and overdue, on-time rates, medians, notifications."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=False)],
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        check_management(request.staff)
+        year = request.query_params.get("year") or timezone.localdate().year
+        try:
+            year = int(year)
+        except ValueError:
+            year = timezone.localdate().year
+        summary = dashboard_summary(year=min(max(year, 2000), 2100), now=timezone.now())
+        return Response(dataclasses.asdict(summary))
+
+
+class CommitteeQueueView(generics.ListAPIView):
+    """Cases referred to the impartiality committee, as the caller may see them."""
+
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return cases_for_staff(self.request.staff).filter(state=S.COMMITTEE)
+
+
+EXPORT_COLUMNS = ["number", "kind", "state", "subject", "scope", "channel", "received_at",
+                  "handler", "due_at", "due_step", "deadline_kind", "deadline_provisional",
+                  "closed_at"]
+
+
+def export_rows(request):
+    cases = CaseFilter(request.query_params, queryset=cases_for_staff(request.staff)).qs
+    for row in CaseListSerializer(cases, many=True).data:
+        handler = row["handler"]["display_name"] if row["handler"] else ""
+        yield [handler if c == "handler" else row[c] for c in EXPORT_COLUMNS]
+
+
+class CaseExportView(APIView):
+    """Registers of complaints, appeals, disputes, nonconformities (filtered like the list)
+    as CSV or XLSX."""
+
+    @extend_schema(parameters=[OpenApiParameter("kind", str, required=False)],
+                   responses={(200, "text/csv"): BINARY,
+                              (200, XLSX_TYPE): BINARY})
+    def get(self, request, fmt):
+        rows = list(export_rows(request))
+        stamp = timezone.localdate().isoformat()
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(EXPORT_COLUMNS)
+            writer.writerows(rows)
+            response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv")
+        else:
+            book = Workbook()
+            sheet = book.active
+            sheet.append(EXPORT_COLUMNS)
+            for row in rows:
+                sheet.append(row)
+            buffer = io.BytesIO()
+            book.save(buffer)
+            response = HttpResponse(
+                buffer.getvalue(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml"
+                             ".sheet")
+        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
+        return response
+
+
+class DisclosureTableView(APIView):
+    """D1: the year's CEC 信息公开表 as XLSX."""
+
+    @extend_schema(responses={(200, XLSX_TYPE): BINARY})
+    def get(self, request, year):
+        check_management(request.staff)
+        response = HttpResponse(
+            render_disclosure_table_xlsx(disclosure_table_data(year)),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="disclosure-{year}.xlsx"'
+        return response
+
+
+class SelfCheckReportView(APIView):
+    """R9.03: the year's draft impartiality self-check report as PDF."""
+
+    @extend_schema(responses={(200, "application/pdf"): BINARY})
+    def get(self, request, year):
+        check_management(request.staff)
+        response = HttpResponse(render_self_check_report_pdf(self_check_report_data(year)),
+                                content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="self-check-{year}.pdf"'
+        return response
+
+
+class StatisticsView(APIView):
+    """Complaint statistics for management review (X1: cases received that year)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, year):
+        check_management(request.staff)
+        return Response(dataclasses.asdict(complaint_statistics(year)))
+
+
+class OverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarOverride
+        fields = ["id", "date", "kind", "note"]
+        extra_kwargs = {"date": {"validators": []}}  # setting a date again updates it
+
+
+class CalendarOverrideListView(generics.ListAPIView):
+    """W1, W3: administrator corrections to the official working-day schedule."""
+
+    serializer_class = OverrideSerializer
+    queryset = CalendarOverride.objects.order_by("date")
+
+    @extend_schema(request=OverrideSerializer, responses={201: OverrideSerializer})
+    def post(self, request):
+        data = validated(OverrideSerializer, request, context={"request": request})
+        return perform(lambda: calendar_override_set(acting_user=request.staff, **data),
+                       OverrideSerializer, created=True)
+
+
+class CalendarOverrideDetailView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk):
+        override = get_or_404(CalendarOverride.objects, pk=pk)
+        perform(lambda: calendar_override_remove(override=override,
+                                                 acting_user=request.staff), OverrideSerializer)
+        return Response(status=204)
+
+
+class CalendarYearSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "schedule_complete", "completed_at"]
+
+
+class CalendarYearCompleteView(APIView):
+    """W3: the year's schedule is fully entered; provisional deadlines are recomputed."""
+
+    @extend_schema(request=None, responses=CalendarYearSerializer)
+    def post(self, request, year):
+        check_editor(request.staff)
+        return perform(lambda: calendar_year_mark_complete(year=year, acting_user=request.user),
+                       CalendarYearSerializer)
+
+
+class AnalysisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConflictAnalysis
+        fields = ["id", "year", "run_by", "run_at", "findings"]
+        read_only_fields = ["run_by", "run_at"]
+
+
+class ConflictAnalysisListView(generics.ListAPIView):
+    """R9.03: the yearly conflict-of-interest analyses."""
+
+    serializer_class = AnalysisSerializer
+    queryset = ConflictAnalysis.objects.order_by("-year")
+
+    @extend_schema(request=AnalysisSerializer, responses={201: AnalysisSerializer})
+    def post(self, request):
+        data = validated(AnalysisSerializer, request)
+        return perform(lambda: conflict_analysis_record(acting_user=request.staff, **data),
+                       AnalysisSerializer, created=True)

@@ -1,0 +1,241 @@
+"""Notices and their sending proofs, archives, loans, disclosures, the dossier."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.views import APIView
+
+from api.serializers import SendingSerializer
+from api.uploads import DocumentField
+from api.views.base import get_or_404, perform, validated
+from api.views.cases import visible_case
+from caseflow.actions.archives import (
+    archive_loan_decide,
+    archive_loan_request,
+    archive_loan_return,
+    archive_retention_extend,
+    disclosure_client_notified,
+    disclosure_mark_done,
+    disclosure_request_create,
+)
+from caseflow.actions.case_files import case_file_open
+from caseflow.actions.notices import notice_receipt_record, notice_send
+from caseflow.models import ArchiveLoan, ArchiveRecord, DisclosureRequest, NoticeSending
+from caseflow.selectors.archives import dossier_zip
+from caseflow.selectors.cases import cases_for_staff
+
+
+class SendInput(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=NoticeSending.Channel.choices)
+    email_message_id = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                             default="")
+    registered_mail_number = serializers.CharField(max_length=40, required=False,
+                                                   allow_blank=True, default="")
+    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class NoticeSendView(APIView):
+    """Record a sending of an approved notice with its proof (the office)."""
+
+    @extend_schema(request=SendInput, responses={201: SendingSerializer})
+    def post(self, request, pk, notice_pk):
+        case = visible_case(request, pk)
+        notice = get_or_404(case.notices, pk=notice_pk)
+        data = validated(SendInput, request)
+        return perform(lambda: notice_send(notice=notice, acting_user=request.staff, **data),
+                       SendingSerializer, created=True)
+
+
+class ReceiptInput(serializers.Serializer):
+    received_on = serializers.DateField()
+
+
+class SendingReceiptView(APIView):
+    """The date a posted notice was received (proof; restarts the X5 window)."""
+
+    @extend_schema(request=ReceiptInput, responses=SendingSerializer)
+    def post(self, request, pk, sending_pk):
+        case = visible_case(request, pk)
+        sending = get_or_404(NoticeSending.objects, pk=sending_pk, notice__case=case)
+        data = validated(ReceiptInput, request)
+        return perform(lambda: notice_receipt_record(sending=sending, acting_user=request.staff,
+                                                     **data), SendingSerializer)
+
+
+class ArchiveSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+
+    class Meta:
+        model = ArchiveRecord
+        fields = ["id", "archive_number", "case", "case_number", "archived_at",
+                  "custodian_role", "retain_until"]
+
+
+def visible_archives(staff):
+    return ArchiveRecord.objects.filter(case__in=cases_for_staff(staff)).select_related(
+        "case").order_by("-archived_at", "-id")
+
+
+class ArchiveListView(generics.ListAPIView):
+    """R10.01: archived dossiers the caller may see."""
+
+    serializer_class = ArchiveSerializer
+    filterset_fields = ["archive_number"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ArchiveRecord.objects.none()
+        return visible_archives(self.request.staff)
+
+
+class ExtendInput(serializers.Serializer):
+    until = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class ArchiveExtendView(APIView):
+    """R10.04: extend retention at a client's request."""
+
+    @extend_schema(request=ExtendInput, responses=ArchiveSerializer)
+    def post(self, request, pk):
+        archive = get_or_404(visible_archives(request.staff), pk=pk)
+        data = validated(ExtendInput, request)
+        return perform(lambda: archive_retention_extend(archive=archive,
+                                                        acting_user=request.staff, **data),
+                       ArchiveSerializer)
+
+
+class LoanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ArchiveLoan
+        fields = ["id", "archive", "borrower", "purpose", "return_due_on", "state",
+                  "decided_by", "returned_at", "overdue_reminded_at"]
+        read_only_fields = ["archive", "borrower", "state", "decided_by", "returned_at",
+                            "overdue_reminded_at"]
+
+
+class LoanListView(generics.ListAPIView):
+    """R10.02: loans of archived dossiers."""
+
+    serializer_class = LoanSerializer
+    filterset_fields = ["state"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ArchiveLoan.objects.none()
+        return ArchiveLoan.objects.filter(
+            archive__in=visible_archives(self.request.staff)).order_by("-id")
+
+
+class LoanRequestView(APIView):
+    @extend_schema(request=LoanSerializer, responses={201: LoanSerializer})
+    def post(self, request, pk):
+        archive = get_or_404(visible_archives(request.staff), pk=pk)
+        data = validated(LoanSerializer, request)
+        return perform(lambda: archive_loan_request(archive=archive, borrower=request.staff,
+                                                    **data), LoanSerializer, created=True)
+
+
+class LoanDecisionInput(serializers.Serializer):
+    approve = serializers.BooleanField()
+
+
+class LoanDecideView(APIView):
+    @extend_schema(request=LoanDecisionInput, responses=LoanSerializer)
+    def post(self, request, pk):
+        loan = get_or_404(LoanListView.get_queryset(self), pk=pk)
+        data = validated(LoanDecisionInput, request)
+        return perform(lambda: archive_loan_decide(loan=loan, acting_user=request.staff,
+                                                   **data), LoanSerializer)
+
+
+class LoanReturnView(APIView):
+    @extend_schema(request=None, responses=LoanSerializer)
+    def post(self, request, pk):
+        loan = get_or_404(LoanListView.get_queryset(self), pk=pk)
+        return perform(lambda: archive_loan_return(loan=loan, acting_user=request.staff),
+                       LoanSerializer)
+
+
+class DossierView(APIView):
+    """R10.05: the archived dossier as a zip (`序号-文件名称`, event manifest last)."""
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(
+        response=OpenApiTypes.BINARY, description="the dossier")})
+    def get(self, request, pk):
+        case = visible_case(request, pk)
+        if not hasattr(case, "archive"):
+            raise Http404
+        case_file_open(case=case, viewer=request.staff, stored=None, label="dossier")
+        name, data = dossier_zip(case)
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DisclosureRequest
+        fields = ["id", "case", "material", "recipient", "basis", "legal_basis",
+                  "client_notified_at", "client_notice_proof", "disclosed_at",
+                  "requested_by", "disclosed_by"]
+
+
+class DisclosureInput(serializers.Serializer):
+    material = serializers.CharField(max_length=5000)
+    recipient = serializers.CharField(max_length=200)
+    basis = serializers.ChoiceField(choices=DisclosureRequest.Basis.choices)
+    legal_basis = serializers.CharField(max_length=5000, required=False, allow_blank=True,
+                                        default="")
+    consent_file = DocumentField(required=False)
+
+
+def visible_disclosures(staff):
+    return DisclosureRequest.objects.filter(case__in=cases_for_staff(staff)).order_by("-id")
+
+
+class DisclosureListView(generics.ListAPIView):
+    """R10.03: disclosures of confidential material."""
+
+    serializer_class = DisclosureSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DisclosureRequest.objects.none()
+        return visible_disclosures(self.request.staff)
+
+
+class DisclosureCreateView(APIView):
+    @extend_schema(request=DisclosureInput, responses={201: DisclosureSerializer})
+    def post(self, request, pk):
+        case = visible_case(request, pk)
+        data = validated(DisclosureInput, request)
+        return perform(lambda: disclosure_request_create(case=case, acting_user=request.staff,
+                                                         **data),
+                       DisclosureSerializer, created=True)
+
+
+class ProofInput(serializers.Serializer):
+    proof = serializers.CharField(max_length=200)
+
+
+class DisclosureClientNotifiedView(APIView):
+    @extend_schema(request=ProofInput, responses=DisclosureSerializer)
+    def post(self, request, pk):
+        disclosure = get_or_404(visible_disclosures(request.staff), pk=pk)
+        data = validated(ProofInput, request)
+        return perform(lambda: disclosure_client_notified(request=disclosure,
+                                                          acting_user=request.staff, **data),
+                       DisclosureSerializer)
+
+
+class DisclosureDoneView(APIView):
+    @extend_schema(request=None, responses=DisclosureSerializer)
+    def post(self, request, pk):
+        disclosure = get_or_404(visible_disclosures(request.staff), pk=pk)
+        return perform(lambda: disclosure_mark_done(request=disclosure,
+                                                    acting_user=request.staff),
+                       DisclosureSerializer)

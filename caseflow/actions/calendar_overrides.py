@@ -1,0 +1,40 @@
+"""Entering the official schedule's days by hand (W1, W3); each change kept in history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from caseflow.actions.calendar import deadlines_recompute
+from caseflow.errors import InvalidInput, RoleRequired
+from caseflow.models import CalendarOverride, Role, Staff
+
+EDITORS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD)
+
+
+def check_editor(acting_user: Staff) -> None:
+    if not any(acting_user.has_role(r) for r in EDITORS):
+        raise RoleRequired(gettext("Quality assurance or the department head keep the calendar."),
+                           rule="W3")
+
+
+@transaction.atomic
+def calendar_override_set(*, date: dt.date, kind: str, note: str,
+                          acting_user: Staff) -> CalendarOverride:
+    """A holiday or make-up working day; open provisional deadlines follow at once."""
+    check_editor(acting_user)
+    if kind not in CalendarOverride.Kind.values:
+        raise InvalidInput(gettext("A holiday or a make-up working day."), rule="W1", field="kind")
+    override, _ = CalendarOverride.objects.update_or_create(
+        date=date, defaults={"kind": kind, "note": note})
+    deadlines_recompute()
+    return override
+
+
+@transaction.atomic
+def calendar_override_remove(*, override: CalendarOverride, acting_user: Staff) -> None:
+    check_editor(acting_user)
+    override.delete()
+    deadlines_recompute()

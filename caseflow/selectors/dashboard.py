@@ -1,0 +1,98 @@
+"""The department head's dashboard: figures computed from stored columns in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+
+from caseflow.models import Case, Notification
+from caseflow.policies.transitions import FINAL_STATES
+from caseflow.selectors.calendar import calendar_overrides
+from caseflow.selectors.reports import (
+    HANDLED_KINDS,
+    LATE,
+    ON_TIME,
+    acceptance_timeliness,
+    complaint_statistics,
+    received_in,
+)
+from caseflow.workdays import add_working_days
+
+
+@dataclass(frozen=True)
+class HandlerLoad:
+    handler: int | None
+    name: str
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class MonthRate:
+    month: int
+    on_time: int
+    late: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    year: int
+    open_by_kind_and_state: dict[str, dict[str, int]]
+    due_within_two_working_days: list[str]
+    overdue: list[str]
+    load_by_handler: list[HandlerLoad]
+    acceptance_on_time_by_month: list[MonthRate]
+    median_working_days_to_acceptance: float | None
+    median_working_days_to_closure: float | None
+    notifications_by_status: dict[str, int]
+
+
+def dashboard_summary(*, year: int, now: dt.datetime) -> DashboardSummary:
+    open_cases = Case.objects.exclude(state__in=FINAL_STATES)
+    by_kind: dict[str, dict[str, int]] = {}
+    for row in open_cases.order_by().values("kind", "state").annotate(n=Count("id")):
+        by_kind.setdefault(row["kind"], {})[row["state"]] = row["n"]
+
+    soon = add_working_days(now, 2, calendar_overrides()).due_at
+    due = list(open_cases.filter(due_at__gte=now, due_at__lte=soon)
+               .order_by("due_at").values_list("number", flat=True))
+    overdue = list(open_cases.filter(due_at__lt=now).order_by("due_at")
+                   .values_list("number", flat=True))
+
+    loads = []
+    rows = (open_cases.order_by().values("handler_id", "handler__display_name")
+            .annotate(n=Count("id")))
+    late_by_handler = Counter(open_cases.filter(due_at__lt=now)
+                              .values_list("handler_id", flat=True))
+    for row in sorted(rows, key=lambda r: -r["n"]):
+        loads.append(HandlerLoad(row["handler_id"], row["handler__display_name"] or "",
+                                 row["n"], late_by_handler.get(row["handler_id"], 0)))
+
+    months = {m: Counter() for m in range(1, 13)}
+    received = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).values(
+        "received_at", "accepted_at", "acceptance_due_at", "state", "closed_at")
+    for case in received:
+        verdict = acceptance_timeliness(now=now, **{k: case[k] for k in (
+            "accepted_at", "acceptance_due_at", "state", "closed_at")})
+        if verdict in (ON_TIME, LATE):
+            months[timezone.localtime(case["received_at"]).month][verdict] += 1
+    rates = [MonthRate(m, c[ON_TIME], c[LATE],
+                       round(100 * c[ON_TIME] / (c[ON_TIME] + c[LATE]), 1)
+                       if c[ON_TIME] + c[LATE] else None) for m, c in months.items()]
+
+    statistics = complaint_statistics(year, now=now)
+    notifications = dict(Notification.objects.order_by().values_list("status")
+                         .annotate(n=Count("id")))
+    return DashboardSummary(
+        year=year, open_by_kind_and_state=by_kind, due_within_two_working_days=due,
+        overdue=overdue, load_by_handler=loads, acceptance_on_time_by_month=rates,
+        median_working_days_to_acceptance=statistics.median_working_days_to_acceptance,
+        median_working_days_to_closure=statistics.median_working_days_to_closure,
+        notifications_by_status=notifications,
+    )
