@@ -29,7 +29,8 @@ from caseflow.actions.disputes import (
     dispute_gm_approve,
     dispute_mark_impartiality_related,
     dispute_record_agreement,
-    dispute_refer,
+    dispute_refer_department_head,
+    dispute_refer_quality_manager,
     dispute_resolve,
 )
 from caseflow.actions.handling import (
@@ -264,8 +265,8 @@ STEPS: dict[str, Step] = {
     # disputes
     "answer": Step(Answer, kw(dispute_answer)),
     "record_agreement": Step(Agreement, kw(dispute_record_agreement)),
-    "refer_department_head": Step(Reason, kw(dispute_refer)),
-    "refer_quality_manager": Step(Reason, kw(dispute_refer)),
+    "refer_department_head": Step(Reason, kw(dispute_refer_department_head)),
+    "refer_quality_manager": Step(Reason, kw(dispute_refer_quality_manager)),
     "resolve": Step(Outcome, kw(dispute_resolve)),
     "mark_impartiality_related": Step(Reason, kw(dispute_mark_impartiality_related)),
     "gm_approve": Step(Empty, kw(dispute_gm_approve)),

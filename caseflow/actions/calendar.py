@@ -32,12 +32,14 @@ def calendar_year_mark_complete(*, year: int, acting_user) -> CalendarYear:
 
 
 @transaction.atomic
-def deadlines_recompute() -> list[Case]:
-    """Recompute the open provisional deadlines (also after overrides were entered)."""
+def deadlines_recompute(*, only_provisional: bool = True) -> list[Case]:
+    """Recompute open deadlines after the calendar changed: the provisional ones when a
+    year is completed, every open one when a day of an official year was corrected."""
     overrides = calendar_overrides()
     changed = []
-    open_cases = Case.objects.select_for_update().filter(deadline_provisional=True).exclude(
-        state__in=FINAL_STATES)
+    open_cases = Case.objects.select_for_update().exclude(state__in=FINAL_STATES)
+    if only_provisional:
+        open_cases = open_cases.filter(deadline_provisional=True)
     for case in open_cases:
         before = (case.due_at, case.deadline_provisional)
         if case_deadline_refresh(case, overrides=overrides):

@@ -29,7 +29,7 @@ def calendar_override_set(*, date: dt.date, kind: str, note: str,
         raise InvalidInput(gettext("A holiday or a make-up working day."), rule="W1", field="kind")
     override, _ = CalendarOverride.objects.update_or_create(
         date=date, defaults={"kind": kind, "note": note})
-    deadlines_recompute()
+    deadlines_recompute(only_provisional=False)
     return override
 
 
@@ -37,4 +37,4 @@ def calendar_override_set(*, date: dt.date, kind: str, note: str,
 def calendar_override_remove(*, override: CalendarOverride, acting_user: Staff) -> None:
     check_editor(acting_user)
     override.delete()
-    deadlines_recompute()
+    deadlines_recompute(only_provisional=False)

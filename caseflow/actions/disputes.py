@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext
 
-from caseflow.actions.case_state import case_begin, case_lock, case_move, case_note
+from caseflow.actions.case_state import case_begin, case_move, case_note
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue
 from caseflow.errors import InvalidInput
@@ -54,14 +54,20 @@ def dispute_record_agreement(*, case: Case, acting_user: Staff, agreement: str) 
 
 
 @transaction.atomic
-def dispute_refer(*, case: Case, acting_user: Staff, reason: str) -> Case:
-    """No agreement: to the department head, then to the quality manager."""
-    case = case_lock(case)  # the step depends on the current state, not the caller's copy
-    step, to_state, role = (
-        ("refer_department_head", S.WITH_DEPARTMENT_HEAD, Role.DEPARTMENT_HEAD)
-        if case.state == S.ANSWERED
-        else ("refer_quality_manager", S.WITH_QUALITY_MANAGER, Role.QUALITY_MANAGER)
-    )
+def dispute_refer_department_head(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    """No agreement after the office's answer: the office refers it to the head."""
+    return _escalate(case, "refer_department_head", S.WITH_DEPARTMENT_HEAD,
+                     Role.DEPARTMENT_HEAD, acting_user, reason)
+
+
+@transaction.atomic
+def dispute_refer_quality_manager(*, case: Case, acting_user: Staff, reason: str) -> Case:
+    """Still no agreement: the head refers it to the quality manager."""
+    return _escalate(case, "refer_quality_manager", S.WITH_QUALITY_MANAGER,
+                     Role.QUALITY_MANAGER, acting_user, reason)
+
+
+def _escalate(case, step, to_state, role, acting_user, reason) -> Case:
     case, _ = case_begin(case, step, acting_user)
     if not reason.strip():
         raise InvalidInput(gettext("Say why no agreement was reached."), field="reason")

@@ -23,8 +23,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberInvalid
 
-from caseflow.errors import InvalidInput
-from caseflow.models import Engagement, Organization, Staff
+from caseflow.errors import InvalidInput, RoleRequired
+from caseflow.models import Engagement, Organization, Role, Staff
 
 # Each column and the headers accepted for it (English, Chinese).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -315,6 +315,9 @@ def organization_find_or_create(*, credit_code: str, name: str, kind: str,
     return organization
 
 
+IMPORTERS = (Role.CLIENT_OFFICE, Role.PROJECT_OFFICE, Role.DEPARTMENT_HEAD)
+
+
 @transaction.atomic
 def engagements_import(*, rows: Iterable[dict[str, str]],
                        acting_user: Staff | None = None) -> EngagementImport:
@@ -324,6 +327,9 @@ def engagements_import(*, rows: Iterable[dict[str, str]],
     exists is updated and its team replaced, so importing the same file twice changes
     nothing. Any wrong row raises `EngagementImportRejected` and nothing is written.
     """
+    if acting_user is not None and not any(acting_user.has_role(r) for r in IMPORTERS):
+        raise RoleRequired(_("The client & information office, the project office or the "
+                             "department head import engagements."), rule="R8.15")
     rows = list(rows)
     if not rows:
         return EngagementImport(created=0, updated=0)

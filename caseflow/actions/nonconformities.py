@@ -85,6 +85,9 @@ def inspection_complete(*, inspection: InternalInspection, findings: str,
     return inspection
 
 
+REPORTERS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER)
+
+
 @transaction.atomic
 def nonconformity_open(
     *, source: str, description: str, subject: str, acting_user: Staff | None,
@@ -92,7 +95,11 @@ def nonconformity_open(
     trigger: str = "",
 ) -> Case:
     """R7.01: a nonconformity records its source, and the post responsible follows
-    from it. It opens its internal inspection (R7.04)."""
+    from it. It opens its internal inspection (R7.04). Recorded by quality assurance,
+    the department head or the quality manager; `acting_user` None is the system."""
+    if acting_user is not None and not any(acting_user.has_role(r) for r in REPORTERS):
+        raise RoleRequired(gettext("Quality assurance, the department head or the quality "
+                                   "manager record nonconformities."), rule="R7.01")
     if source not in NonconformitySource.values:
         raise InvalidInput(gettext("Unknown nonconformity source."), rule="R7.01", field="source")
     if severity not in Nonconformity.Severity.values:

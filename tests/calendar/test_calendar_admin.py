@@ -65,3 +65,24 @@ def test_w3_mark_complete_rejects_absurd_year(admin_user):
     with pytest.raises(InvalidInput):
         calendar_year_mark_complete(year=1900, acting_user=admin_user)
     assert not CalendarYear.objects.exists()
+
+
+def test_w1_correcting_a_day_of_an_official_year_moves_open_deadlines(people):
+    """W1: an override entered for 2026 (a known year) recomputes every open deadline it
+    touches, with an event, not only the provisional ones."""
+    from caseflow.actions.calendar_overrides import calendar_override_set
+    from caseflow.models import RoleAssignment
+    from tests.personas import complaint
+
+    RoleAssignment.objects.create(staff=people.office_2, role="quality_assurance")
+    received = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
+    import time_machine
+
+    with time_machine.travel(received):
+        case = complaint(people, received_at=received)
+    before = case.due_at
+    calendar_override_set(date=dt.date(2026, 11, 5), kind="holiday", note="临时停工",
+                          acting_user=people.office_2)
+    case.refresh_from_db()
+    assert case.due_at == before + dt.timedelta(days=1)
+    assert case.events.filter(action="deadline_recomputed").count() == 1

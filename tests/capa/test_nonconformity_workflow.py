@@ -328,3 +328,12 @@ def test_r8_16_end_to_end_complaint_to_archived_corrective_action(people, engage
                      "05-案件记录.csv"]
     manifest = zipfile.ZipFile(io.BytesIO(data)).read("05-案件记录.csv").decode("utf-8-sig")
     assert "internal_problem_reported" in manifest and "archived" in manifest
+
+
+def test_r7_01_a_verifier_does_not_record_nonconformities_in_the_system(people):
+    """R7.01: nonconformities are recorded by QA, the head or the QM (verifiers report to
+    them); the system itself opens the missed-acceptance ones."""
+    with pytest.raises(RoleRequired) as refused:
+        nonconformity_open(source="verification_work", subject="s", description="d",
+                           acting_user=people.hu_wei)
+    assert refused.value.rule == "R7.01"

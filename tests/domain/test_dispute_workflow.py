@@ -8,7 +8,8 @@ from caseflow.actions.disputes import (
     dispute_gm_approve,
     dispute_mark_impartiality_related,
     dispute_record_agreement,
-    dispute_refer,
+    dispute_refer_department_head,
+    dispute_refer_quality_manager,
     dispute_resolve,
 )
 from caseflow.actions.intake import case_accept
@@ -57,9 +58,13 @@ def test_r8_12_without_agreement_head_then_quality_manager(people, client_author
     resolves. The office cannot skip the head, and the head cannot resolve at the QM step."""
     case = accepted_dispute(people, client_authority)
     case = dispute_answer(case=case, acting_user=people.office, answer="解释")
-    case = dispute_refer(case=case, acting_user=people.office, reason="委托方不接受")
+    with pytest.raises(TransitionNotAllowed):  # the office cannot skip the head
+        dispute_refer_quality_manager(case=case, acting_user=people.office, reason="不接受")
+    case = dispute_refer_department_head(case=case, acting_user=people.office,
+                                         reason="委托方不接受")
     assert case.state == "with_department_head"
-    case = dispute_refer(case=case, acting_user=people.head, reason="仍未达成一致")
+    case = dispute_refer_quality_manager(case=case, acting_user=people.head,
+                                         reason="仍未达成一致")
     assert case.state == "with_quality_manager"
     with pytest.raises(RoleRequired):
         dispute_resolve(case=case, acting_user=people.head, outcome="处理意见")
@@ -83,7 +88,7 @@ def test_r8_12_general_manager_may_refer_to_committee(people, client_authority):
     """R8.12: where necessary the impartiality-related outcome goes to the committee."""
     case = accepted_dispute(people, client_authority, scope=Scope.IMPARTIALITY)
     dispute_answer(case=case, acting_user=people.office, answer="解释")
-    case = dispute_refer(case=case, acting_user=people.office, reason="不接受")
+    case = dispute_refer_department_head(case=case, acting_user=people.office, reason="不接受")
     case = dispute_resolve(case=case, acting_user=people.head, outcome="意见")
     case = case_refer_committee(case=case, acting_user=people.general_manager,
                                    reason="涉及公正性")

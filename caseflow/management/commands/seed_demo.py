@@ -18,7 +18,7 @@ from caseflow.actions.complaints import (
     complaint_propose,
     complaint_record_finding,
 )
-from caseflow.actions.disputes import dispute_answer, dispute_refer
+from caseflow.actions.disputes import dispute_answer, dispute_refer_department_head
 from caseflow.actions.documents import controlled_document_register
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import PartyDetails, case_accept, case_assign, case_register
@@ -165,7 +165,8 @@ class Command(BaseCommand):
                            channel="letter")
         case_accept(case=dispute, acting_user=s["head"], action_to_take="协商答复")
         dispute_answer(case=dispute, acting_user=s["office"], answer="工作量依据合同附件计算")
-        dispute_refer(case=dispute, acting_user=s["office"], reason="委托方不接受答复")
+        dispute_refer_department_head(case=dispute, acting_user=s["office"],
+                                      reason="委托方不接受答复")
 
         # A nonconformity found while handling the closed complaint, its plan signed off.
         nonconformity = case_report_internal_problem(
