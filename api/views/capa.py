@@ -121,6 +121,11 @@ class InspectionSerializer(serializers.ModelSerializer):
                   "opened_at", "findings", "completed_by", "completed_at"]
 
 
+def visible_inspections(staff):
+    inspections = InternalInspection.objects.order_by("target_at", "id")
+    return inspections if oversees(staff) else inspections.none()
+
+
 class DeviationInput(serializers.Serializer):
     description = serializers.CharField(max_length=5000)
 
@@ -134,7 +139,7 @@ class InspectionListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
-        return self.queryset if oversees(self.request.staff) else self.queryset.none()
+        return visible_inspections(self.request.staff)
 
     @extend_schema(request=DeviationInput, responses={201: InspectionSerializer})
     def post(self, request):
@@ -150,7 +155,7 @@ class FindingsInput(serializers.Serializer):
 class InspectionCompleteView(APIView):
     @extend_schema(request=FindingsInput, responses=InspectionSerializer)
     def post(self, request, pk):
-        inspection = get_or_404(InspectionListView.get_queryset(self), pk=pk)
+        inspection = get_or_404(visible_inspections(request.staff), pk=pk)
         data = validated(FindingsInput, request)
         return perform(lambda: inspection_complete(inspection=inspection,
                                                    acting_user=request.staff, **data),

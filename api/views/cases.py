@@ -15,7 +15,9 @@ from api.uploads import DocumentField
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.parties import party_identity_reveal
+from caseflow.errors import InvalidInput
 from caseflow.models import Case, Channel, Engagement, Organization, Party, Scope, Staff
+from caseflow.policies.impartiality import check_transition
 from caseflow.selectors.cases import case_detail, case_for_staff, cases_for_staff
 
 
@@ -29,6 +31,10 @@ def visible_case(request, pk) -> Case:
 
 def case_file(request, case: Case) -> Response:
     return Response(CaseDetailSerializer(case_detail(case, viewer=request.staff)).data)
+
+
+# The domain names a submitter's field without the prefix the intake payload gives it.
+INTAKE_FIELDS = {"organization": "submitter_organization"}
 
 
 class CaseIntakeSerializer(serializers.Serializer):
@@ -87,23 +93,31 @@ class CaseListView(generics.ListCreateAPIView):
             respondent = PartyDetails(name=data["respondent_name"],
                                       organization=data["respondent_organization"],
                                       staff=data["respondent_staff"])
-        with transaction.atomic():
-            case = case_register(
-                kind=data["kind"], subject=data["subject"], description=data["description"],
-                scope=data["scope"], channel=data["channel"], received_at=data["received_at"],
-                submitter=PartyDetails(
-                    name=data["submitter_name"], organization=data["submitter_organization"],
-                    email=data["submitter_email"], phone=data["submitter_phone"],
-                    address=data["submitter_address"], language=data["submitter_language"],
-                    anonymous=data["anonymous"]),
-                respondent=respondent, engagement=data["engagement"],
-                submission_document=data.get("submission_document"),
-                appealed_decision=data["appealed_decision"],
-                decision_received_on=data["decision_received_on"],
-                acting_user=request.staff)
+        try:
+            with transaction.atomic():
+                case = self.register(data, respondent, request.staff)
+        except InvalidInput as exc:  # name the field as this payload calls it
+            exc.field = INTAKE_FIELDS.get(exc.field, exc.field)
+            raise
         response = case_file(request, visible_case(request, case.pk))
         response.status_code = status.HTTP_201_CREATED
         return response
+
+    @staticmethod
+    def register(data, respondent, staff) -> Case:
+        return case_register(
+            kind=data["kind"], subject=data["subject"], description=data["description"],
+            scope=data["scope"], channel=data["channel"], received_at=data["received_at"],
+            submitter=PartyDetails(
+                name=data["submitter_name"], organization=data["submitter_organization"],
+                email=data["submitter_email"], phone=data["submitter_phone"],
+                address=data["submitter_address"], language=data["submitter_language"],
+                anonymous=data["anonymous"]),
+            respondent=respondent, engagement=data["engagement"],
+            submission_document=data.get("submission_document"),
+            appealed_decision=data["appealed_decision"],
+            decision_received_on=data["decision_received_on"],
+            acting_user=staff)
 
     @staticmethod
     def validated(serializer_class, request):
@@ -139,6 +153,9 @@ class TransitionView(APIView):
 
     def post(self, request, pk):
         case = visible_case(request, pk)
+        # "Not now" or "not you" answers before any complaint about the payload; the
+        # action checks again under its row lock.
+        check_transition(case, self.name, request.staff)
         serializer = self.input(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():

@@ -23,7 +23,7 @@ from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
 from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
-from caseflow.errors import Conflict, InvalidInput
+from caseflow.errors import Conflict, InvalidInput, RoleRequired
 from caseflow.models import (
     NUMBER_PREFIX,
     Case,
@@ -50,6 +50,7 @@ SUBMITTER_KIND = {
     CaseKind.DISPUTE: Party.Kind.CLIENT,
 }
 WRITTEN_CHANNELS = {Channel.LETTER, Channel.IN_PERSON}
+RECEIVERS = (Role.CLIENT_OFFICE, Role.DEPARTMENT_HEAD)
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ def case_register(
 
     `acting_user` None is a submission from the public web form.
     """
+    if acting_user is not None and not any(acting_user.has_role(r) for r in RECEIVERS):
+        raise RoleRequired(gettext("The client & information office or the department "
+                                   "registers submissions."), rule="R8.03")
     if kind not in SUBMITTER_KIND:
         raise InvalidInput(gettext("Register a complaint, an appeal or a dispute."), field="kind")
     if scope not in Scope.values:

@@ -119,7 +119,7 @@ def staff_create(
     user = get_user_model().objects.create_user(username=username, email=email,
                                                 password=password)
     staff = Staff.objects.create(user=user, display_name=display_name, email=email,
-                                 language=language)
+                                 language=language, notify_by_email=bool(email))
     for role, capacity in roles.items():
         RoleAssignment.objects.create(staff=staff, role=role, capacity=capacity)
     return staff
