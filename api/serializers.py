@@ -27,8 +27,9 @@ class CaseRefSerializer(serializers.ModelSerializer):
 
 
 class CaseListSerializer(serializers.ModelSerializer):
-    handler = StaffRefSerializer(read_only=True)
-    engagement = serializers.SlugRelatedField(slug_field="report_number", read_only=True)
+    handler = StaffRefSerializer(read_only=True, allow_null=True)
+    engagement = serializers.SlugRelatedField(slug_field="report_number", read_only=True,
+                                              allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -73,7 +74,7 @@ class CaseFileSerializer(CaseListSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor = StaffRefSerializer(read_only=True)
+    actor = StaffRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = CaseEvent

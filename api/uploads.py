@@ -3,6 +3,14 @@
 import filetype
 from django.conf import settings
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser, MultiPartParser
+
+# For the views that take a file: multipart besides JSON.
+WITH_FILES = [JSONParser, MultiPartParser]
+
+
+def takes_files(serializer_class) -> bool:
+    return any(isinstance(f, serializers.FileField) for f in serializer_class().fields.values())
 
 ACCEPTED = {
     "application/pdf": ".pdf",

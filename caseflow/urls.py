@@ -10,3 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
 ]
+
+handler404 = "caseflow.web.errors.not_found"
+handler500 = "caseflow.web.errors.server_error"

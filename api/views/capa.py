@@ -9,7 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.views import APIView
 
 from api.serializers import CaseDetailSerializer
-from api.uploads import DocumentField
+from api.uploads import WITH_FILES, DocumentField
 from api.views.base import get_or_404, perform, validated
 from api.views.cases import FILE_RESPONSE, case_file, visible_case
 from caseflow.actions.documents import (
@@ -239,6 +239,7 @@ class DocumentListView(generics.ListAPIView):
     serializer_class = DocumentSerializer
     queryset = ControlledDocument.objects.prefetch_related("revisions__document").order_by(
         "sequence")
+    parser_classes = WITH_FILES
 
     @extend_schema(request=DocumentInput, responses={201: DocumentSerializer})
     def post(self, request):
@@ -312,6 +313,8 @@ class ApplyInput(serializers.Serializer):
 
 
 class ChangeRequestApplyView(APIView):
+    parser_classes = WITH_FILES
+
     @extend_schema(request=ApplyInput, responses=RevisionSerializer)
     def post(self, request, pk):
         change = get_or_404(ChangeRequest.objects, pk=pk)

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.transitions import STEPS
-from api.uploads import DocumentField
+from api.uploads import WITH_FILES, DocumentField, takes_files
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.parties import party_identity_reveal
@@ -78,6 +78,7 @@ class CaseListView(generics.ListCreateAPIView):
 
     serializer_class = CaseListSerializer
     filterset_class = CaseFilter
+    parser_classes = WITH_FILES
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
@@ -167,8 +168,11 @@ def transition_views() -> dict[str, type[TransitionView]]:
     """One view class per step, so the schema documents each step's own payload."""
     views = {}
     for name, step in STEPS.items():
+        attributes = {"name": name, "input": step.input}
+        if takes_files(step.input):
+            attributes["parser_classes"] = WITH_FILES
         view = type(f"{name.title().replace('_', '')}TransitionView", (TransitionView,),
-                    {"name": name, "input": step.input})
+                    attributes)
         views[name] = extend_schema_view(post=extend_schema(
             request=step.input, responses=CaseDetailSerializer,
             operation_id=f"cases_transition_{name}",

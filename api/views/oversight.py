@@ -7,7 +7,7 @@ import csv
 import dataclasses
 import io
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -45,6 +45,16 @@ MANAGEMENT = (Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER, Role.GENERAL_MANAGER,
               Role.QUALITY_ASSURANCE, Role.CLIENT_OFFICE)
 
 
+def report_year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+class YearQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
 def check_management(staff) -> None:
     if not any(staff.has_role(r) for r in MANAGEMENT):
         raise RoleRequired("The dashboard and reports are for the department's management.")
@@ -53,16 +63,13 @@ def check_management(staff) -> None:
 class DashboardView(APIView):
     """Load, stages, due soon and overdue, on-time rates, medians, notifications."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=False)],
-                   responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YearQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         check_management(request.staff)
-        year = request.query_params.get("year") or timezone.localdate().year
-        try:
-            year = int(year)
-        except ValueError:
-            year = timezone.localdate().year
-        summary = dashboard_summary(year=min(max(year, 2000), 2100), now=timezone.now())
+        query = YearQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year = query.validated_data.get("year", timezone.localdate().year)
+        summary = dashboard_summary(year=year, now=timezone.now())
         return Response(dataclasses.asdict(summary))
 
 
@@ -131,7 +138,7 @@ class DisclosureTableView(APIView):
     def get(self, request, year):
         check_management(request.staff)
         response = HttpResponse(
-            render_disclosure_table_xlsx(disclosure_table_data(year)),
+            render_disclosure_table_xlsx(disclosure_table_data(report_year(year))),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="disclosure-{year}.xlsx"'
         return response
@@ -143,7 +150,8 @@ class SelfCheckReportView(APIView):
     @extend_schema(responses={(200, "application/pdf"): BINARY})
     def get(self, request, year):
         check_management(request.staff)
-        response = HttpResponse(render_self_check_report_pdf(self_check_report_data(year)),
+        data = self_check_report_data(report_year(year))
+        response = HttpResponse(render_self_check_report_pdf(data),
                                 content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="self-check-{year}.pdf"'
         return response
@@ -155,7 +163,7 @@ class StatisticsView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, year):
         check_management(request.staff)
-        return Response(dataclasses.asdict(complaint_statistics(year)))
+        return Response(dataclasses.asdict(complaint_statistics(report_year(year))))
 
 
 class OverrideSerializer(serializers.ModelSerializer):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from api.uploads import WITH_FILES
 from api.views.base import get_or_404, perform, validated
 from caseflow.actions.engagements import engagement_rows_from_file, engagements_import
 from caseflow.actions.organizations import (
@@ -146,6 +147,8 @@ class EngagementImportResult(serializers.Serializer):
 
 class EngagementImportView(APIView):
     """Import the engagement register (CSV or XLSX): all rows or none."""
+
+    parser_classes = WITH_FILES
 
     @extend_schema(request={"multipart/form-data": EngagementImportInput},
                    responses=EngagementImportResult)

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from rest_framework.views import APIView
 
 from api.serializers import SendingSerializer
-from api.uploads import DocumentField
+from api.uploads import WITH_FILES, DocumentField
 from api.views.base import get_or_404, perform, validated
 from api.views.cases import visible_case
 from caseflow.actions.archives import (
@@ -209,6 +209,8 @@ class DisclosureListView(generics.ListAPIView):
 
 
 class DisclosureCreateView(APIView):
+    parser_classes = WITH_FILES
+
     @extend_schema(request=DisclosureInput, responses={201: DisclosureSerializer})
     def post(self, request, pk):
         case = visible_case(request, pk)

@@ -21,7 +21,7 @@ def check_editor(acting_user: Staff) -> None:
 
 
 @transaction.atomic
-def calendar_override_set(*, date: dt.date, kind: str, note: str,
+def calendar_override_set(*, date: dt.date, kind: str, note: str = "",
                           acting_user: Staff) -> CalendarOverride:
     """A holiday or make-up working day; open provisional deadlines follow at once."""
     check_editor(acting_user)

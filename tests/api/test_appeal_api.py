@@ -1,0 +1,241 @@
+"""The appeal workflow over HTTP alone (R8.08–R8.10, X5, X6): after the staff accounts
+exist, everything goes through the API."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.api.steps import PDF, attempt, events, ok, pdf, refused, sign, step, transitions
+
+pytestmark = pytest.mark.django_db
+
+
+def file_appeal(client, *, decision_received_on, document=True, **extra):
+    """The office registers an appeal received by letter, the scan attached (multipart)."""
+    payload = {
+        "kind": "appeal", "subject": "对核查结论的申诉", "description": "不同意核查结论。",
+        "scope": "a", "channel": "letter", "received_at": timezone.now().isoformat(),
+        "submitter_name": "李四", "submitter_address": "江苏省南京市某路1号",
+        "appealed_decision": "核查报告 JS25A0012 结论",
+        "decision_received_on": decision_received_on.isoformat(), **extra}
+    if document:
+        payload["submission_document"] = pdf("申诉书.pdf")
+    return client.post("/api/cases/", payload, format="multipart")
+
+
+def ruled_appeal(people, api):
+    """Filed, accepted, organized, drafted, reviewed, approved and sent: ruled."""
+    office, head, handler, qm = (api(people.office), api(people.head), api(people.handler),
+                                 api(people.quality_manager))
+    created = ok(file_appeal(office, decision_received_on=timezone.localdate()
+                             - dt.timedelta(days=5)), 201)
+    case_id = created["case"]["id"]
+    for client in (office, head, handler, qm):
+        sign(client, case_id)
+    step(head, case_id, "accept", {"action_to_take": "组织复核"})
+    step(head, case_id, "organize", {"handler": people.handler.pk})
+    step(handler, case_id, "draft_ruling", {"ruling": "维持原核查结论"})
+    step(head, case_id, "review", {"note": "同意"})
+    step(qm, case_id, "approve")
+    detail = step(office, case_id, "send_ruling",
+                  {"channel": "registered_mail", "registered_mail_number": "XA100200300CN"})
+    return case_id, detail
+
+
+def test_r8_08_appeal_by_letter_needs_the_written_submission_over_http(people, api):
+    """R8.08: an appeal filed by letter without the scan is a 400 on `submission_document`
+    naming the rule; with a PDF it is registered, on time, and the scan downloads."""
+    office = api(people.office)
+    received = timezone.localdate() - dt.timedelta(days=5)
+    body = refused(file_appeal(office, decision_received_on=received, document=False),
+                   400, "R8.08")
+    assert "submission_document" in body["errors"]
+    assert ok(office.get("/api/cases/"))["count"] == 0
+
+    created = ok(file_appeal(office, decision_received_on=received), 201)
+    case = created["case"]
+    assert case["kind"] == "appeal" and case["state"] == "received"
+    assert case["number"].startswith("SS-")
+    assert case["filed_late"] is False and case["has_submission_document"] is True
+    assert case["deadline_kind"] == "rule" and case["due_step"] == "acceptance"
+    assert created["submitter"]["name"] == "***"  # R8.13: redacted in the case file
+    sign(office, case["id"])
+    scan = ok(office.get(f"/api/cases/{case['id']}/submission-document/"))
+    assert b"".join(scan.streaming_content) == PDF
+
+
+def test_r8_08_a_late_appeal_is_kept_and_accepting_it_needs_a_reason(people, api):
+    """R8.08: received long after the 30 working days, the appeal is registered and marked
+    late; the head's acceptance without a reason is a 400 naming R8.08, with one it passes."""
+    office, head = api(people.office), api(people.head)
+    created = ok(file_appeal(office, decision_received_on=timezone.localdate()
+                             - dt.timedelta(days=200)), 201)
+    case_id = created["case"]["id"]
+    assert created["case"]["filed_late"] is True
+    sign(head, case_id)
+    body = refused(attempt(head, case_id, "accept", {"action_to_take": "复核"}), 400, "R8.08")
+    assert "reason" in body["errors"]
+    assert ok(head.get(f"/api/cases/{case_id}/"))["case"]["state"] == "received"
+    detail = step(head, case_id, "accept",
+                  {"action_to_take": "复核", "reason": "申诉人因病住院，有证明"})
+    assert detail["case"]["state"] == "accepted"
+    accepted = [e for e in detail["events"] if e["action"] == "accepted"][0]
+    assert accepted["reason"] == "申诉人因病住院，有证明"
+    assert [n["kind"] for n in detail["notices"]] == ["acceptance"]
+
+
+def test_r8_09_ruling_organized_drafted_reviewed_approved_and_sent_over_http(people, api):
+    """R8.09: the head organizes (and may still review: organizing is not drafting), the
+    handler drafts, the head reviews, the quality manager approves, and only the office
+    sends it in writing with the registered-mail number as proof; the appeal is ruled."""
+    office, head, handler, qm = (api(people.office), api(people.head), api(people.handler),
+                                 api(people.quality_manager))
+    created = ok(file_appeal(office, decision_received_on=timezone.localdate()
+                             - dt.timedelta(days=3)), 201)
+    case_id = created["case"]["id"]
+    for client in (office, head, handler, qm):
+        sign(client, case_id)
+    refused(attempt(office, case_id, "accept", {"action_to_take": "复核"}), 403, "R8.03")
+    step(head, case_id, "accept", {"action_to_take": "组织复核"})
+    refused(attempt(office, case_id, "organize", {"handler": people.handler.pk}), 403, "R8.09")
+    detail = step(head, case_id, "organize", {"handler": people.handler.pk})
+    assert detail["case"]["state"] == "in_handling"
+    assert detail["case"]["handler"]["id"] == people.handler.pk
+    assert "draft_ruling" in transitions(handler, case_id)
+    assert "draft_ruling" not in transitions(head, case_id)
+    refused(attempt(handler, case_id, "draft_ruling", {"ruling": "  "}), 400)
+    step(handler, case_id, "draft_ruling", {"ruling": "维持原核查结论"})
+    refused(attempt(qm, case_id, "approve"), 409, "R8.09")  # not reviewed yet
+    refused(attempt(handler, case_id, "review"), 403, "R8.09")
+    assert step(head, case_id, "review")["case"]["state"] == "ruling_reviewed"
+    refused(attempt(head, case_id, "approve"), 403, "R8.09")
+    detail = step(qm, case_id, "approve")
+    assert detail["case"]["state"] == "ruling_approved"
+    [ruling] = [n for n in detail["notices"] if n["kind"] == "appeal_ruling"]
+    assert ruling["approved_by"] == people.quality_manager.pk and ruling["sendings"] == []
+
+    refused(attempt(head, case_id, "send_ruling", {
+        "channel": "registered_mail", "registered_mail_number": "XA1CN"}), 403, "R8.09")
+    body = refused(attempt(office, case_id, "send_ruling", {"channel": "registered_mail"}), 400)
+    assert "registered_mail_number" in body["errors"]
+    detail = step(office, case_id, "send_ruling",
+                  {"channel": "registered_mail", "registered_mail_number": "XA100200300CN"})
+    assert detail["case"]["state"] == "ruled"
+    assert detail["case"]["deadline_kind"] == "window"
+    assert detail["case"]["committee_window_ends_at"]
+    [ruling] = [n for n in detail["notices"] if n["kind"] == "appeal_ruling"]
+    [sending] = ruling["sendings"]
+    assert sending["channel"] == "registered_mail"
+    assert sending["registered_mail_number"] == "XA100200300CN"
+    assert sending["sha256"] == ruling["sha256"]  # R8.07/R8.09: what was approved is sent
+    assert events(detail)[-1] == "decision_sent"
+
+
+def test_r8_09_receipt_date_of_the_posted_ruling_is_recorded(people, api):
+    """R8.09, X5: the office enters the date the appellant received the ruling; a date
+    before sending is a 400, the head may not record it (403), and the committee window
+    now counts from the receipt."""
+    case_id, detail = ruled_appeal(people, api)
+    office, head = api(people.office), api(people.head)
+    [ruling] = [n for n in detail["notices"] if n["kind"] == "appeal_ruling"]
+    sending_id = ruling["sendings"][0]["id"]
+    url = f"/api/cases/{case_id}/sendings/{sending_id}/receipt/"
+    before = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    assert "received_on" in refused(office.post(url, {"received_on": before}, format="json"),
+                                    400)["errors"]
+    refused(head.post(url, {"received_on": timezone.localdate().isoformat()}, format="json"),
+            403, "R8.09")
+    assert api(people.hu_wei).post(url, {"received_on": timezone.localdate().isoformat()},
+                                   format="json").status_code == 404
+    sending = ok(office.post(url, {"received_on": timezone.localdate().isoformat()},
+                             format="json"))
+    assert sending["id"] == sending_id
+    assert sending["received_on"] == timezone.localdate().isoformat()
+    case = ok(office.get(f"/api/cases/{case_id}/"))
+    assert case["case"]["ruling_received_on"] == timezone.localdate().isoformat()
+    assert case["case"]["committee_window_ends_at"]
+    assert "notice_received" in events(case)
+    # A sending of another case is not found under this one.
+    assert office.post(f"/api/cases/{case_id + 999}/sendings/{sending_id}/receipt/",
+                       {"received_on": timezone.localdate().isoformat()},
+                       format="json").status_code == 404
+
+
+def test_r8_10_body_decides_before_any_referral_over_http(people, api):
+    """R8.10: the body must decide every appeal: the head cannot refer an accepted,
+    unruled appeal (409); after the ruling it may, giving why."""
+    office, head = api(people.office), api(people.head)
+    created = ok(file_appeal(office, decision_received_on=timezone.localdate()
+                             - dt.timedelta(days=3)), 201)
+    case_id = created["case"]["id"]
+    sign(head, case_id)
+    step(head, case_id, "accept", {"action_to_take": "复核"})
+    refused(attempt(head, case_id, "refer_committee", {"reason": "特殊"}), 409, "R8.10")
+
+    ruled_id, _ = ruled_appeal(people, api)
+    refused(attempt(head, ruled_id, "refer_committee", {"reason": " "}), 400)
+    assert step(head, ruled_id, "refer_committee",
+                {"reason": "涉及重大公众利益"})["case"]["state"] == "committee"
+
+
+def test_x5_a_committee_request_after_the_window_is_refused(people, api):
+    """X5: the appellant asks for the committee after the window ended: 409 naming X5."""
+    case_id, detail = ruled_appeal(people, api)
+    office = api(people.office)
+    window_end = dt.datetime.fromisoformat(detail["case"]["committee_window_ends_at"])
+    late = (window_end + dt.timedelta(minutes=1)).isoformat()
+    refused(attempt(office, case_id, "request_committee",
+                    {"requested_at": late, "reason": "仍有异议"}), 409, "X5")
+    assert ok(office.get(f"/api/cases/{case_id}/"))["case"]["state"] == "ruled"
+
+
+def test_r8_10_x6_committee_queue_and_quorum_decision_close_the_appeal(people, api):
+    """R8.10, X6: the appellant asks for the committee; the members find it in their queue,
+    sign their per-case commitments over HTTP, and decide with a quorum (2 of 3). One vote
+    is no quorum, a non-member's vote is refused, an unsigned member may not vote; the
+    decision is final and closes the appeal."""
+    case_id, _ = ruled_appeal(people, api)
+    office = api(people.office)
+    refused(attempt(api(people.head), case_id, "request_committee", {
+        "requested_at": timezone.now().isoformat(), "reason": "x"}), 403, "R8.10")
+    detail = step(office, case_id, "request_committee",
+                  {"requested_at": timezone.now().isoformat(), "reason": "申诉人仍有异议"})
+    assert detail["case"]["state"] == "committee"
+    assert detail["case"]["due_step"] == "committee"
+
+    xu, ma, guo = people.members
+    xu_client, ma_client = api(xu), api(ma)
+    queue = ok(xu_client.get("/api/committee/queue/"))
+    assert [c["id"] for c in queue["results"]] == [case_id]
+    assert queue["results"][0]["state"] == "committee"
+    assert ok(api(people.hu_wei).get("/api/committee/queue/"))["results"] == []
+    # The member sees the case but may not act before signing this case's commitment.
+    assert "committee_decide" not in transitions(xu_client, case_id)
+    sign(xu_client, case_id)
+    sign(ma_client, case_id)
+    assert "committee_decide" in transitions(xu_client, case_id)
+
+    def decide(votes, reasoning="维持原核查结论"):
+        return attempt(xu_client, case_id, "committee_decide", {
+            "reasoning": reasoning,
+            "votes": [{"member": m.pk, "vote": v} for m, v in votes]})
+
+    refused(decide([(xu, "uphold")]), 409, "X6")  # 1 of 3: no quorum
+    body = refused(decide([(xu, "uphold"), (people.head, "uphold")]), 400, "X6")
+    assert "votes" in body["errors"]
+    refused(decide([(xu, "uphold"), (guo, "uphold")]), 403, "R9.01")  # guo signed nothing
+    refused(decide([(xu, "uphold"), (ma, "overturn")]), 409, "X6")  # a tie decides nothing
+    assert ok(office.get(f"/api/cases/{case_id}/"))["case"]["state"] == "committee"
+
+    detail = ok(decide([(xu, "uphold"), (ma, "uphold")]))
+    assert detail["case"]["state"] == "closed" and detail["case"]["closed_at"]
+    decided = [e for e in detail["events"] if e["action"] == "committee_decided"][0]
+    assert decided["payload"]["decision"] == "uphold"
+    assert sorted(decided["payload"]["members"]) == sorted([xu.pk, ma.pk])
+    [decision] = [n for n in detail["notices"] if n["kind"] == "committee_decision"]
+    assert decision["sha256"]
+    assert detail["case"]["archive_number"]  # R10.01: archived on closing
+    # Final: nothing more to decide, and the queue is empty.
+    refused(decide([(xu, "overturn"), (ma, "overturn")]), 409, "X6")
+    assert ok(xu_client.get("/api/committee/queue/"))["results"] == []
