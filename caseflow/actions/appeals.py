@@ -46,6 +46,10 @@ def appeal_request_committee(*, case: Case, acting_user: Staff, requested_at: dt
     """R8.10, X5: the appellant still disagrees and asks for the impartiality committee,
     within the window after the ruling was notified."""
     case, _ = case_begin(case, "request_committee", acting_user)
+    if requested_at < case.state_since or requested_at > timezone.now() + dt.timedelta(
+            minutes=5):
+        raise InvalidInput(gettext("The request must come after the ruling was sent and "
+                                   "not in the future."), rule="X5", field="requested_at")
     if case.committee_window_ends_at and requested_at > case.committee_window_ends_at:
         raise TransitionNotAllowed(gettext("The window to ask for the committee has ended."),
                                    rule="X5")

@@ -34,6 +34,9 @@ def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
     members = {m.pk for m in committee_members()}
     if not reasoning.strip():
         raise InvalidInput(gettext("Write the committee's reasoning."), field="reasoning")
+    if acting_user not in votes:
+        raise InvalidInput(gettext("The member recording the decision votes in it."),
+                           rule="X6", field="votes")
     for member, vote in votes.items():
         if member.pk not in members:
             raise InvalidInput(gettext("%(member)s is not a committee member.")

@@ -103,8 +103,13 @@ def party_create(kind: str, details: PartyDetails) -> Party:
     )
 
 
+def is_client(organization: Organization | None) -> bool:
+    """R8.12: a dispute is between a client (项目委托方) and the body."""
+    return organization is not None and organization.kind == Organization.Kind.CLIENT_AUTHORITY
+
+
 def check_submission(
-    *, kind: str, channel: str, received_at: dt.datetime, has_organization: bool,
+    *, kind: str, channel: str, received_at: dt.datetime, by_client: bool,
     anonymous: bool, appealed_decision: str, decision_received_on: dt.date | None,
     has_document: bool,
 ) -> bool:
@@ -112,7 +117,7 @@ def check_submission(
     if anonymous and kind != CaseKind.COMPLAINT:
         raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                            field="anonymous")
-    if kind == CaseKind.DISPUTE and not has_organization:
+    if kind == CaseKind.DISPUTE and not by_client:
         raise InvalidInput(gettext("A dispute is raised by a client organization."), rule="R8.12",
                            field="organization")
     if kind != CaseKind.APPEAL:
@@ -156,7 +161,7 @@ def case_register(
         raise InvalidInput(gettext("A case cannot be received in the future."), field="received_at")
     filed_late = check_submission(
         kind=kind, channel=channel, received_at=received_at,
-        has_organization=submitter.organization is not None, anonymous=submitter.anonymous,
+        by_client=is_client(submitter.organization), anonymous=submitter.anonymous,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
         has_document=bool(submission_document))
 
@@ -276,7 +281,7 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
     # The new kind's intake rules hold as if it had been registered so (R8.06, R8.08, R8.12).
     case.filed_late = check_submission(
         kind=kind, channel=case.channel, received_at=case.received_at,
-        has_organization=case.submitter.organization_id is not None,
+        by_client=is_client(case.submitter.organization),
         anonymous=case.anonymous, appealed_decision=case.appealed_decision,
         decision_received_on=case.decision_received_on,
         has_document=bool(case.submission_document))

@@ -4,6 +4,7 @@ exist, everything goes through the API."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from tests.api.steps import PDF, attempt, events, ok, pdf, refused, sign, step, transitions
@@ -184,9 +185,14 @@ def test_x5_a_committee_request_after_the_window_is_refused(people, api):
     case_id, detail = ruled_appeal(people, api)
     office = api(people.office)
     window_end = dt.datetime.fromisoformat(detail["case"]["committee_window_ends_at"])
-    late = (window_end + dt.timedelta(minutes=1)).isoformat()
-    refused(attempt(office, case_id, "request_committee",
-                    {"requested_at": late, "reason": "仍有异议"}), 409, "X5")
+    late = window_end + dt.timedelta(minutes=1)
+    ok(office.post("/api/declarations/", {"kind": "annual", "year": late.year},
+                   format="json"), 201)  # the window may end in the next year
+    with time_machine.travel(late):
+        refused(attempt(office, case_id, "request_committee",
+                        {"requested_at": late.isoformat(), "reason": "仍有异议"}), 409, "X5")
+    refused(attempt(office, case_id, "request_committee",  # not before the ruling was sent
+                    {"requested_at": "2020-01-01T00:00:00+08:00", "reason": "异议"}), 400, "X5")
     assert ok(office.get(f"/api/cases/{case_id}/"))["case"]["state"] == "ruled"
 
 

@@ -13,7 +13,9 @@ range) and DRF's lenient type coercion are not held against the API: the checks
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
@@ -61,6 +63,18 @@ def tokens(django_db_setup, django_db_blocker):
     yield keys
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI transport runs requests the way a server does, and Django closes the
+    database connection after each one; the test's transaction needs it open (Django's
+    own test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def point_at_real_objects(case):

@@ -217,9 +217,14 @@ def test_x5_ruled_appeal_closes_when_the_committee_window_ends(people):
     call_command("run_due", "--at", "2026-12-14T23:00+08:00")
     case.refresh_from_db()
     assert case.state == "ruled"
-    with pytest.raises(TransitionNotAllowed) as refused:
+    late = dt.datetime(2026, 12, 15, 9, tzinfo=CHINA)
+    with pytest.raises(TransitionNotAllowed) as refused, time_machine.travel(late):
+        appeal_request_committee(case=case, acting_user=people.office, requested_at=late,
+                                 reason="异议")
+    assert refused.value.rule == "X5"
+    with pytest.raises(InvalidInput) as refused:  # nor before the ruling was sent
         appeal_request_committee(case=case, acting_user=people.office,
-                                 requested_at=dt.datetime(2026, 12, 15, 9, tzinfo=CHINA),
+                                 requested_at=dt.datetime(2026, 1, 1, tzinfo=CHINA),
                                  reason="异议")
     assert refused.value.rule == "X5"
     call_command("run_due", "--at", "2026-12-15T00:00+08:00")
@@ -270,3 +275,15 @@ def test_r8_09_registered_mail_receipt_date_is_recorded_as_proof(people):
                                     received_on=timezone.localdate())
     assert sending.received_on == timezone.localdate()
     assert case.events.filter(action="notice_received").count() == 1
+
+
+def test_x6_the_member_recording_the_decision_is_one_of_the_voters(people):
+    """X6: nobody records a decision they did not vote in."""
+    case = ruled_appeal(people)
+    appeal_request_committee(case=case, acting_user=people.office,
+                             requested_at=timezone.now(), reason="异议")
+    xu, ma, guo = people.members
+    with pytest.raises(InvalidInput) as refused:
+        committee_decide(case=case, acting_user=xu, reasoning="维持",
+                         votes={ma: "uphold", guo: "uphold"})
+    assert refused.value.rule == "X6"

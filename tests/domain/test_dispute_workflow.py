@@ -116,3 +116,11 @@ def test_r8_12_answer_requires_acceptance_first(people, client_authority):
     commit(case, people.office)
     with pytest.raises(TransitionNotAllowed):
         dispute_answer(case=case, acting_user=people.office, answer="解释")
+
+
+def test_r8_12_a_verified_entity_cannot_raise_a_dispute(people, cement_works):
+    """R8.12: disputes are between a client (项目委托方) and the body; a verified entity
+    complains or appeals instead."""
+    with pytest.raises(InvalidInput) as refused:
+        dispute(people, cement_works)
+    assert refused.value.rule == "R8.12"
