@@ -38,14 +38,8 @@ from caseflow.models import (
     Nonconformity,
     NonconformitySource,
     PreventiveAction,
-    Role,
 )
-
-OVERSEERS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER)
-
-
-def oversees(staff) -> bool:
-    return any(staff.has_role(r) for r in OVERSEERS)
+from caseflow.selectors.visibility import inspections_for_staff, tasks_for_staff
 
 
 class NonconformityInput(serializers.Serializer):
@@ -93,11 +87,7 @@ class TaskListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CapaTask.objects.none()
-        tasks = CapaTask.objects.select_related("cycle__nonconformity").prefetch_related(
-            "progress").order_by("due_at", "id")
-        if oversees(self.request.staff):
-            return tasks
-        return tasks.filter(owner=self.request.staff)
+        return tasks_for_staff(self.request.staff)
 
 
 class ProgressInput(serializers.Serializer):
@@ -108,7 +98,7 @@ class ProgressInput(serializers.Serializer):
 class TaskProgressView(APIView):
     @extend_schema(request=ProgressInput, responses={201: TaskSerializer})
     def post(self, request, pk):
-        task = get_or_404(TaskListView.get_queryset(self), pk=pk)
+        task = get_or_404(tasks_for_staff(request.staff), pk=pk)
         data = validated(ProgressInput, request)
         return perform(lambda: capa_task_progress_record(
             task=task, acting_user=request.staff, **data).task, TaskSerializer, created=True)
@@ -119,11 +109,6 @@ class InspectionSerializer(serializers.ModelSerializer):
         model = InternalInspection
         fields = ["id", "nonconformity", "deviation", "target_at", "target_provisional",
                   "opened_at", "findings", "completed_by", "completed_at"]
-
-
-def visible_inspections(staff):
-    inspections = InternalInspection.objects.order_by("target_at", "id")
-    return inspections if oversees(staff) else inspections.none()
 
 
 class DeviationInput(serializers.Serializer):
@@ -139,7 +124,7 @@ class InspectionListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset.none()
-        return visible_inspections(self.request.staff)
+        return inspections_for_staff(self.request.staff)
 
     @extend_schema(request=DeviationInput, responses={201: InspectionSerializer})
     def post(self, request):
@@ -155,7 +140,7 @@ class FindingsInput(serializers.Serializer):
 class InspectionCompleteView(APIView):
     @extend_schema(request=FindingsInput, responses=InspectionSerializer)
     def post(self, request, pk):
-        inspection = get_or_404(visible_inspections(request.staff), pk=pk)
+        inspection = get_or_404(inspections_for_staff(request.staff), pk=pk)
         data = validated(FindingsInput, request)
         return perform(lambda: inspection_complete(inspection=inspection,
                                                    acting_user=request.staff, **data),

@@ -27,8 +27,8 @@ from caseflow.actions.calendar_overrides import (
 )
 from caseflow.actions.conflict_analysis import conflict_analysis_record
 from caseflow.disclosure_table import render_disclosure_table_xlsx
-from caseflow.errors import RoleRequired
-from caseflow.models import CalendarOverride, CalendarYear, Case, ConflictAnalysis, Role
+from caseflow.models import CalendarOverride, CalendarYear, Case, ConflictAnalysis
+from caseflow.policies.oversight import check_management
 from caseflow.policies.transitions import S
 from caseflow.selectors.cases import cases_for_staff
 from caseflow.selectors.dashboard import dashboard_summary
@@ -41,8 +41,6 @@ from caseflow.self_check_report import render_self_check_report_pdf
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
-MANAGEMENT = (Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER, Role.GENERAL_MANAGER,
-              Role.QUALITY_ASSURANCE, Role.CLIENT_OFFICE)
 
 
 def report_year(year: int) -> int:
@@ -53,11 +51,6 @@ def report_year(year: int) -> int:
 
 class YearQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-
-
-def check_management(staff) -> None:
-    if not any(staff.has_role(r) for r in MANAGEMENT):
-        raise RoleRequired("The dashboard and reports are for the department's management.")
 
 
 class DashboardView(APIView):

@@ -22,7 +22,8 @@ from caseflow.actions.organizations import (
 )
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import Relationship, declaration_rule, declaration_sign
-from caseflow.models import Case, Declaration, Engagement, Organization, Role, Staff
+from caseflow.models import Case, Declaration, Engagement, Organization, Staff
+from caseflow.selectors.visibility import declarations_for_staff
 
 
 class TokenSerializer(serializers.Serializer):
@@ -198,10 +199,7 @@ class DeclarationListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Declaration.objects.none()
-        declarations = Declaration.objects.prefetch_related("relationships").order_by("-id")
-        if self.request.staff.has_role(Role.QUALITY_MANAGER):
-            return declarations
-        return declarations.filter(staff=self.request.staff)
+        return declarations_for_staff(self.request.staff)
 
     @extend_schema(request=DeclarationInput, responses={201: DeclarationSerializer})
     def post(self, request):
@@ -227,7 +225,7 @@ class DeclarationRulingView(APIView):
 
     @extend_schema(request=RulingInput, responses=DeclarationSerializer)
     def post(self, request, pk):
-        declaration = get_or_404(DeclarationListView.get_queryset(self), pk=pk)
+        declaration = get_or_404(declarations_for_staff(request.staff), pk=pk)
         ruling = validated(RulingInput, request)["ruling"]
         with transaction.atomic():
             result = declaration_rule(declaration=declaration, ruling=ruling,

@@ -25,7 +25,11 @@ from caseflow.actions.case_files import case_file_open
 from caseflow.actions.notices import notice_receipt_record, notice_send
 from caseflow.models import ArchiveLoan, ArchiveRecord, DisclosureRequest, NoticeSending
 from caseflow.selectors.archives import dossier_zip
-from caseflow.selectors.cases import cases_for_staff
+from caseflow.selectors.visibility import (
+    archives_for_staff,
+    disclosures_for_staff,
+    loans_for_staff,
+)
 
 
 class SendInput(serializers.Serializer):
@@ -74,11 +78,6 @@ class ArchiveSerializer(serializers.ModelSerializer):
                   "custodian_role", "retain_until"]
 
 
-def visible_archives(staff):
-    return ArchiveRecord.objects.filter(case__in=cases_for_staff(staff)).select_related(
-        "case").order_by("-archived_at", "-id")
-
-
 class ArchiveListView(generics.ListAPIView):
     """R10.01: archived dossiers the caller may see."""
 
@@ -88,7 +87,7 @@ class ArchiveListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ArchiveRecord.objects.none()
-        return visible_archives(self.request.staff)
+        return archives_for_staff(self.request.staff)
 
 
 class ExtendInput(serializers.Serializer):
@@ -101,7 +100,7 @@ class ArchiveExtendView(APIView):
 
     @extend_schema(request=ExtendInput, responses=ArchiveSerializer)
     def post(self, request, pk):
-        archive = get_or_404(visible_archives(request.staff), pk=pk)
+        archive = get_or_404(archives_for_staff(request.staff), pk=pk)
         data = validated(ExtendInput, request)
         return perform(lambda: archive_retention_extend(archive=archive,
                                                         acting_user=request.staff, **data),
@@ -126,14 +125,13 @@ class LoanListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ArchiveLoan.objects.none()
-        return ArchiveLoan.objects.filter(
-            archive__in=visible_archives(self.request.staff)).order_by("-id")
+        return loans_for_staff(self.request.staff)
 
 
 class LoanRequestView(APIView):
     @extend_schema(request=LoanSerializer, responses={201: LoanSerializer})
     def post(self, request, pk):
-        archive = get_or_404(visible_archives(request.staff), pk=pk)
+        archive = get_or_404(archives_for_staff(request.staff), pk=pk)
         data = validated(LoanSerializer, request)
         return perform(lambda: archive_loan_request(archive=archive, borrower=request.staff,
                                                     **data), LoanSerializer, created=True)
@@ -146,7 +144,7 @@ class LoanDecisionInput(serializers.Serializer):
 class LoanDecideView(APIView):
     @extend_schema(request=LoanDecisionInput, responses=LoanSerializer)
     def post(self, request, pk):
-        loan = get_or_404(LoanListView.get_queryset(self), pk=pk)
+        loan = get_or_404(loans_for_staff(request.staff), pk=pk)
         data = validated(LoanDecisionInput, request)
         return perform(lambda: archive_loan_decide(loan=loan, acting_user=request.staff,
                                                    **data), LoanSerializer)
@@ -155,7 +153,7 @@ class LoanDecideView(APIView):
 class LoanReturnView(APIView):
     @extend_schema(request=None, responses=LoanSerializer)
     def post(self, request, pk):
-        loan = get_or_404(LoanListView.get_queryset(self), pk=pk)
+        loan = get_or_404(loans_for_staff(request.staff), pk=pk)
         return perform(lambda: archive_loan_return(loan=loan, acting_user=request.staff),
                        LoanSerializer)
 
@@ -193,10 +191,6 @@ class DisclosureInput(serializers.Serializer):
     consent_file = DocumentField(required=False)
 
 
-def visible_disclosures(staff):
-    return DisclosureRequest.objects.filter(case__in=cases_for_staff(staff)).order_by("-id")
-
-
 class DisclosureListView(generics.ListAPIView):
     """R10.03: disclosures of confidential material."""
 
@@ -205,7 +199,7 @@ class DisclosureListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return DisclosureRequest.objects.none()
-        return visible_disclosures(self.request.staff)
+        return disclosures_for_staff(self.request.staff)
 
 
 class DisclosureCreateView(APIView):
@@ -227,7 +221,7 @@ class ProofInput(serializers.Serializer):
 class DisclosureClientNotifiedView(APIView):
     @extend_schema(request=ProofInput, responses=DisclosureSerializer)
     def post(self, request, pk):
-        disclosure = get_or_404(visible_disclosures(request.staff), pk=pk)
+        disclosure = get_or_404(disclosures_for_staff(request.staff), pk=pk)
         data = validated(ProofInput, request)
         return perform(lambda: disclosure_client_notified(request=disclosure,
                                                           acting_user=request.staff, **data),
@@ -237,7 +231,7 @@ class DisclosureClientNotifiedView(APIView):
 class DisclosureDoneView(APIView):
     @extend_schema(request=None, responses=DisclosureSerializer)
     def post(self, request, pk):
-        disclosure = get_or_404(visible_disclosures(request.staff), pk=pk)
+        disclosure = get_or_404(disclosures_for_staff(request.staff), pk=pk)
         return perform(lambda: disclosure_mark_done(request=disclosure,
                                                     acting_user=request.staff),
                        DisclosureSerializer)
