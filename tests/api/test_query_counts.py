@@ -66,3 +66,31 @@ def test_declaration_and_organization_lists_do_not_grow(people, api, client_auth
         Organization.objects.create(name=f"单位{i}", kind="other")
     assert queries(client, "/api/declarations/") == one
     assert queries(client, "/api/organizations/") == orgs
+
+
+def test_capa_document_and_archive_lists_do_not_grow(people, api):
+    """Tasks (with progress), documents (with revisions), archives and loans."""
+    from caseflow.actions.archives import archive_loan_request
+    from caseflow.actions.documents import controlled_document_register
+    from caseflow.actions.intake import case_reject
+    from caseflow.models import RoleAssignment
+
+    RoleAssignment.objects.create(staff=people.office_2, role="quality_assurance")
+    client = api(people.head)
+    urls = ["/api/documents/", "/api/archives/", "/api/loans/", "/api/tasks/",
+            "/api/inspections/", "/api/preventive-actions/", "/api/change-requests/"]
+
+    def add(i):
+        controlled_document_register(sequence=100 + i, title=f"文件{i}", kind="form",
+                                     acting_user=people.office_2)
+        case = complaint(people)
+        commit(case, people.head)
+        case_reject(case=case, acting_user=people.head, reason="不受理")
+        archive_loan_request(archive=case.archive, borrower=people.handler, purpose="复核",
+                             return_due_on=timezone.localdate() + timezone.timedelta(days=3))
+
+    add(0)
+    first = {url: queries(client, url) for url in urls}
+    for i in range(1, 30):
+        add(i)
+    assert {url: queries(client, url) for url in urls} == first
