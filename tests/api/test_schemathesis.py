@@ -17,8 +17,13 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import negative_data_rejection, positive_data_acceptance
+from schemathesis.checks import (
+    ignored_auth,
+    negative_data_rejection,
+    positive_data_acceptance,
+)
 
 from caseflow.models import (
     ArchiveLoan,
@@ -112,3 +117,23 @@ def test_api_conforms_for_the_department_head(case, tokens):
 def test_api_conforms_for_every_other_persona(case, tokens, persona):
     run(case, tokens[persona])
 
+
+def test_stateful_workflows_as_the_department_head(tokens):
+    """Sequences of calls linked by what earlier responses returned (schemathesis infers
+    the links), as the department head. `ignored_auth` is left out here: each call
+    carries the head's token again, so its "invalid credentials" probe is not one (the
+    permission table proves 401 for every route)."""
+    token = tokens["head"]
+    excluded = [positive_data_acceptance, negative_data_rejection, ignored_auth]
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            point_at_real_objects(case)
+            return {"headers": {"Authorization": f"Token {token}", "Host": "localhost"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=excluded)
+
+    run_state_machine_as_test(Workflow, settings=settings(
+        max_examples=25, stateful_step_count=6, deadline=None, derandomize=True,
+        suppress_health_check=list(HealthCheck)))
