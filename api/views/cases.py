@@ -12,6 +12,7 @@ from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.transitions import STEPS
 from api.uploads import WITH_FILES, DocumentField, takes_files
+from api.views.base import validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.parties import party_identity_reveal
@@ -87,7 +88,7 @@ class CaseListView(generics.ListCreateAPIView):
 
     @extend_schema(request=CaseIntakeSerializer, responses={201: CaseDetailSerializer})
     def post(self, request):
-        data = self.validated(CaseIntakeSerializer, request)
+        data = validated(CaseIntakeSerializer, request)
         respondent = None
         if data["respondent_name"] or data["respondent_organization"] or data[
                 "respondent_staff"]:
@@ -120,11 +121,6 @@ class CaseListView(generics.ListCreateAPIView):
             decision_received_on=data["decision_received_on"],
             acting_user=staff)
 
-    @staticmethod
-    def validated(serializer_class, request):
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 class CaseDetailView(APIView):
