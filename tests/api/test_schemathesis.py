@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -134,6 +134,9 @@ def test_stateful_workflows_as_the_department_head(tokens):
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, excluded_checks=excluded)
 
+    # No shrinking: the steps change the database, so replaying an example to shrink it
+    # is not deterministic; a failure is reported as found.
     run_state_machine_as_test(Workflow, settings=settings(
         max_examples=25, stateful_step_count=6, deadline=None, derandomize=True,
+        database=None, phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck)))
