@@ -3,7 +3,8 @@ the demo data: no 5xx, no response outside the schema, for every persona. (That 
 operation answers 2xx to some persona is checked over the whole suite, see
 tests/test_zz_api_coverage.py.)
 
-The department head gets the longer run; every other persona a short one. Path ids are
+Every persona gets schemathesis's coverage phase (on by default) and fuzzing: the
+department head five examples an operation plus a stateful run, every other persona one. Path ids are
 pointed at real objects of the demo data half the time (random ids only find 404s).
 Business validation the schema cannot express (a credit code's check digit, a year in
 range) and DRF's lenient type coercion are not held against the API: the checks
