@@ -4,8 +4,8 @@ operation answers 2xx to some persona is checked over the whole suite, see
 tests/test_zz_api_coverage.py.)
 
 Every persona gets schemathesis's coverage phase (on by default) and fuzzing: the
-department head five examples an operation plus a stateful run, every other persona one. Path ids are
-pointed at real objects of the demo data half the time (random ids only find 404s).
+department head five examples an operation plus a stateful run, every other persona one.
+Path ids point at real objects of the demo data half the time (random ids find 404s).
 Business validation the schema cannot express (a credit code's check digit, a year in
 range) and DRF's lenient type coercion are not held against the API: the checks
 `positive_data_acceptance` and `negative_data_rejection` are left out.
