@@ -14,7 +14,6 @@ from rest_framework.views import exception_handler
 from caseflow.errors import (
     CaseflowError,
     Conflict,
-    DeadlinePassed,
     InvalidInput,
     Recused,
     RoleRequired,
@@ -26,7 +25,6 @@ STATUS = {
     RoleRequired: status.HTTP_403_FORBIDDEN,
     Recused: status.HTTP_403_FORBIDDEN,
     TransitionNotAllowed: status.HTTP_409_CONFLICT,
-    DeadlinePassed: status.HTTP_409_CONFLICT,
     Conflict: status.HTTP_409_CONFLICT,
 }
 

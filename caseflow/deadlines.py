@@ -83,9 +83,15 @@ class CaseDeadline:
 NONE = CaseDeadline(None)
 
 
-def target_days(case: Case, step: str) -> int:
+def default_target_days(step: str) -> int:
+    """X1: the settings' target for a step, else the built-in default."""
     configured = {**DEFAULT_TARGETS, **getattr(settings, "CASEFLOW_TARGET_DAYS", {})}
-    return int(case.target_days.get(step, configured[step]))
+    return int(configured[step])
+
+
+def target_days(case: Case, step: str) -> int:
+    """The head's target for this case (X1), else the configured default."""
+    return int(case.target_days.get(step, default_target_days(step)))
 
 
 def committee_window_days() -> int:

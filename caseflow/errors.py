@@ -45,10 +45,6 @@ class Recused(CaseflowError):
     code = "recused"
 
 
-class DeadlinePassed(CaseflowError):
-    code = "deadline_passed"
-
-
 class Conflict(CaseflowError):
     """The record changed under the caller (e.g. it is already in the target state)."""
 

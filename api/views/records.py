@@ -167,7 +167,7 @@ class DossierView(APIView):
         case = visible_case(request, pk)
         if not hasattr(case, "archive"):
             raise Http404
-        case_file_open(case=case, viewer=request.staff, stored=None, label="dossier")
+        case_file_open(case=case, viewer=request.staff, label="dossier")
         name, data = dossier_zip(case)
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{name}"'

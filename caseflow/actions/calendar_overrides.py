@@ -15,7 +15,7 @@ EDITORS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD)
 
 
 def check_editor(acting_user: Staff) -> None:
-    if not any(acting_user.has_role(r) for r in EDITORS):
+    if not acting_user.has_any_role(EDITORS):
         raise RoleRequired(gettext("Quality assurance or the department head keep the calendar."),
                            rule="W3")
 

@@ -14,8 +14,9 @@ from caseflow.policies.confidentiality import may_see_identity
 
 
 @transaction.atomic
-def case_file_open(*, case: Case, viewer: Staff, stored, label: str):
-    """Return the stored file to read, after the policy check; record who opened what."""
+def case_file_open(*, case: Case, viewer: Staff, label: str, stored=None):
+    """Return the stored file to read, after the policy check; record who opened what.
+    Without `stored` it only checks and records (e.g. the whole dossier, built apart)."""
     anonymous_or_none = case.submitter is None or case.submitter.anonymous
     if not anonymous_or_none and not may_see_identity(case, case.submitter, viewer):
         raise RoleRequired(_("This file identifies the submitter; it is not open to you."),

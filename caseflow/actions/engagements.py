@@ -327,7 +327,7 @@ def engagements_import(*, rows: Iterable[dict[str, str]],
     exists is updated and its team replaced, so importing the same file twice changes
     nothing. Any wrong row raises `EngagementImportRejected` and nothing is written.
     """
-    if acting_user is not None and not any(acting_user.has_role(r) for r in IMPORTERS):
+    if acting_user is not None and not acting_user.has_any_role(IMPORTERS):
         raise RoleRequired(_("The client & information office, the project office or the "
                              "department head import engagements."), rule="R8.15")
     rows = list(rows)

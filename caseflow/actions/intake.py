@@ -145,7 +145,7 @@ def case_register(
 
     `acting_user` None is a submission from the public web form.
     """
-    if acting_user is not None and not any(acting_user.has_role(r) for r in RECEIVERS):
+    if acting_user is not None and not acting_user.has_any_role(RECEIVERS):
         raise RoleRequired(gettext("The client & information office or the department "
                                    "registers submissions."), rule="R8.03")
     if kind not in SUBMITTER_KIND:

@@ -17,7 +17,7 @@ from caseflow.actions.case_state import case_begin, case_move, case_note
 from caseflow.actions.events import event_record
 from caseflow.actions.intake import case_number_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
-from caseflow.deadlines import DEFAULT_TARGETS
+from caseflow.deadlines import default_target_days
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import (
     AnalysisCycle,
@@ -46,7 +46,7 @@ def inspection_open(*, nonconformity: Nonconformity | None = None, deviation: st
     """R7.04: every nonconformity and every recorded deviation opens an internal
     inspection with its own target date."""
     now = timezone.now()
-    target = add_working_days(now, DEFAULT_TARGETS["inspection"], calendar_overrides())
+    target = add_working_days(now, default_target_days("inspection"), calendar_overrides())
     inspection = InternalInspection.objects.create(
         nonconformity=nonconformity, deviation=deviation, target_at=target.due_at,
         target_provisional=target.provisional, opened_by=acting_user)
@@ -59,8 +59,7 @@ def inspection_open(*, nonconformity: Nonconformity | None = None, deviation: st
 def deviation_record(*, description: str, acting_user: Staff) -> InternalInspection:
     """R7.04: a deviation from the quality policy or procedures, recorded by quality
     assurance or the department head, opens an internal inspection."""
-    if not (acting_user.has_role(Role.QUALITY_ASSURANCE)
-            or acting_user.has_role(Role.DEPARTMENT_HEAD)):
+    if not acting_user.has_any_role((Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD)):
         raise RoleRequired(gettext("Quality assurance or the department head records deviations."),
                            rule="R7.04")
     if not description.strip():
@@ -97,7 +96,7 @@ def nonconformity_open(
     """R7.01: a nonconformity records its source, and the post responsible follows
     from it. It opens its internal inspection (R7.04). Recorded by quality assurance,
     the department head or the quality manager; `acting_user` None is the system."""
-    if acting_user is not None and not any(acting_user.has_role(r) for r in REPORTERS):
+    if acting_user is not None and not acting_user.has_any_role(REPORTERS):
         raise RoleRequired(gettext("Quality assurance, the department head or the quality "
                                    "manager record nonconformities."), rule="R7.01")
     if source not in NonconformitySource.values:

@@ -14,7 +14,7 @@ EDITORS = (Role.CLIENT_OFFICE, Role.DEPARTMENT_HEAD, Role.PROJECT_OFFICE)
 
 
 def check_editor(acting_user: Staff) -> None:
-    if not any(acting_user.has_role(r) for r in EDITORS):
+    if not acting_user.has_any_role(EDITORS):
         raise RoleRequired(_("The client & information office, the project office or the "
                              "department head keep organizations."))
 

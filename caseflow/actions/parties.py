@@ -50,7 +50,7 @@ def party_identity_reveal(*, case: Case, party: Party, viewer: Staff) -> PartyId
 @transaction.atomic
 def party_erase(*, party: Party, acting_user: Staff, reason: str) -> Party:
     """X8: on a lawful request, redact the identity; events (which hold none) stay intact."""
-    if not (acting_user.has_role(Role.CLIENT_OFFICE) or acting_user.has_role(Role.QUALITY_MANAGER)):
+    if not acting_user.has_any_role((Role.CLIENT_OFFICE, Role.QUALITY_MANAGER)):
         raise RoleRequired(_("The client & information office or the quality manager erases "
                              "identities."), rule="X8")
     if not reason.strip():

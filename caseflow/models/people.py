@@ -79,6 +79,10 @@ class Staff(models.Model):
     def has_role(self, role: str) -> bool:
         return any(a.role == role for a in self.role_assignments.all())
 
+    def has_any_role(self, roles) -> bool:
+        """Holds (or deputises for) any of `roles`."""
+        return any(a.role in roles for a in self.role_assignments.all())
+
 
 class RoleAssignment(models.Model):
     """A staff member's role. A deputy or delegate acts for the holder (X2)."""

@@ -14,6 +14,6 @@ def may_see_identity(case: Case, party: Party, viewer: Staff) -> bool:
         return False
     if party.kind == Party.Kind.RESPONDENT:
         return True  # who is complained about is what the staff work on
-    entitled = case.handler_id == viewer.pk or any(
-        viewer.has_role(r) for r in ROLES_THAT_SEE_SUBMITTERS)
+    entitled = (case.handler_id == viewer.pk
+                or viewer.has_any_role(ROLES_THAT_SEE_SUBMITTERS))
     return entitled and impartiality_refusal(case, viewer, RECORD) is None

@@ -117,7 +117,7 @@ def transition_for(case: Case, name: str) -> Transition:
 
 def role_refusal(case: Case, transition: Transition, staff: Staff) -> RoleRequired | None:
     roles = transition.roles_for(case.state)
-    if any(staff.has_role(role) for role in roles):
+    if staff.has_any_role(roles):
         return None
     if transition.handler_may and case.handler_id == staff.pk:
         return None

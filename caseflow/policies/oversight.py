@@ -10,6 +10,6 @@ MANAGEMENT = (Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER, Role.GENERAL_MANAGER,
 
 
 def check_management(staff: Staff) -> None:
-    if not any(staff.has_role(r) for r in MANAGEMENT):
+    if not staff.has_any_role(MANAGEMENT):
         raise RoleRequired(_("The dashboard and reports are for the department's "
                              "management."), rule="D1")

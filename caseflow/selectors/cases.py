@@ -20,7 +20,7 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     """Cases `staff` may see, soonest deadline first. The order depends only on each
     case's own deadline and number, never on who submitted it (R8.11)."""
     cases = Case.objects.select_related("handler", "engagement")
-    if not any(staff.has_role(r) for r in OVERSIGHT_ROLES):
+    if not staff.has_any_role(OVERSIGHT_ROLES):
         visible = Q(handler=staff) | Q(declarations__staff=staff)
         if staff.has_role(Role.COMMITTEE_MEMBER):
             visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")

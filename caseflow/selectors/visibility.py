@@ -20,7 +20,7 @@ CAPA_OVERSEERS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD, Role.QUALITY_MAN
 
 
 def oversees_capa(staff: Staff) -> bool:
-    return any(staff.has_role(r) for r in CAPA_OVERSEERS)
+    return staff.has_any_role(CAPA_OVERSEERS)
 
 
 def tasks_for_staff(staff: Staff) -> QuerySet[CapaTask]:
