@@ -27,3 +27,68 @@ def add_error_responses(result, generator, request, public):
                         "schema": {"$ref": "#/components/schemas/Error"}}},
                 })
     return result
+
+
+def add_links(result, generator, request, public):
+    """OpenAPI links from what a call creates to what can be done with it next: a created
+    object's `id` feeds the operations on `/api/<collection>/{id}/…`, and a workflow step
+    leads to the case file and the steps open after it. Clients (and schemathesis's
+    stateful run) follow them instead of guessing ids."""
+    paths = result.get("paths", {})
+    collections = _collections_by_component(paths, result["components"]["schemas"])
+    for path, methods in paths.items():
+        for operation in methods.values():
+            for code, response in operation.get("responses", {}).items():
+                component = _component(response)
+                if not code.startswith("2") or component not in collections:
+                    continue
+                if code == "201":
+                    targets = _item_operations(paths, collections[component])
+                elif "/transitions/" in path:
+                    targets = [op for op in _item_operations(paths, "/api/cases/")
+                               if op in ("cases_retrieve", "cases_transitions_retrieve")]
+                else:
+                    continue
+                if targets:
+                    response["links"] = {
+                        target: {"operationId": target,
+                                 "parameters": {"id": "$response.body#/id"}}
+                        for target in targets}
+    return result
+
+
+def _component(response) -> str | None:
+    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    return ref.rsplit("/", 1)[-1] or None
+
+
+def _collections_by_component(paths, components) -> dict[str, str]:
+    """Which collection path an object schema lives under, read from `{id}` GETs and
+    from the paginated lists (`/api/loans/` lists `Loan`s)."""
+    collections = {}
+    for path, methods in paths.items():
+        get = methods.get("get")
+        if get is None or path.count("{") > 1:
+            continue
+        ok = get.get("responses", {}).get("200", {})
+        if path.endswith("/{id}/"):
+            component = _component(ok)
+            if component:
+                collections.setdefault(component, path.removesuffix("{id}/"))
+        elif "{" not in path:
+            listed = components.get(_component(ok) or "", {})  # Paginated…List
+            listed = listed.get("properties", {}).get("results", {})
+            items = listed.get("items", {})
+            if "$ref" in items:
+                collections.setdefault(items["$ref"].rsplit("/", 1)[-1], path)
+    return collections
+
+
+def _item_operations(paths, collection: str) -> list[str]:
+    """Operations on one object of the collection that need no other path parameter."""
+    found = []
+    for path, methods in paths.items():
+        if path.startswith(collection + "{id}/") and path.count("{") == 1:
+            found += [op["operationId"] for op in methods.values() if "operationId" in op]
+    return found
