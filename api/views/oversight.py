@@ -96,7 +96,8 @@ class CaseExportView(APIView):
     """Registers of complaints, appeals, disputes, nonconformities (filtered like the list)
     as CSV or XLSX."""
 
-    @extend_schema(parameters=[OpenApiParameter("kind", str, required=False)],
+    @extend_schema(operation_id="exports_cases_retrieve",
+                   parameters=[OpenApiParameter("kind", str, required=False)],
                    responses={(200, "text/csv"): BINARY,
                               (200, XLSX_TYPE): BINARY})
     def get(self, request, fmt):
@@ -116,10 +117,7 @@ class CaseExportView(APIView):
                 sheet.append(row)
             buffer = io.BytesIO()
             book.save(buffer)
-            response = HttpResponse(
-                buffer.getvalue(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml"
-                             ".sheet")
+            response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
         return response
 
@@ -127,12 +125,13 @@ class CaseExportView(APIView):
 class DisclosureTableView(APIView):
     """D1: the year's CEC 信息公开表 as XLSX."""
 
-    @extend_schema(responses={(200, XLSX_TYPE): BINARY})
+    @extend_schema(operation_id="reports_disclosure_table_retrieve",
+                   responses={(200, XLSX_TYPE): BINARY})
     def get(self, request, year):
         check_management(request.staff)
         response = HttpResponse(
             render_disclosure_table_xlsx(disclosure_table_data(report_year(year))),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="disclosure-{year}.xlsx"'
         return response
 
@@ -140,7 +139,8 @@ class DisclosureTableView(APIView):
 class SelfCheckReportView(APIView):
     """R9.03: the year's draft impartiality self-check report as PDF."""
 
-    @extend_schema(responses={(200, "application/pdf"): BINARY})
+    @extend_schema(operation_id="reports_self_check_retrieve",
+                   responses={(200, "application/pdf"): BINARY})
     def get(self, request, year):
         check_management(request.staff)
         data = self_check_report_data(report_year(year))
