@@ -133,7 +133,7 @@ class EngagementAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = engagement_rows_from_file(upload, upload.name)
+                rows = engagement_rows_from_file(upload)
                 result = engagements_import(rows=rows,
                                             acting_user=getattr(request.user, "staff", None))
             except EngagementImportRejected as exc:

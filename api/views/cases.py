@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.transitions import STEPS
-from api.uploads import WITH_FILES, DocumentField, takes_files
+from api.uploads import ACCEPTED, WITH_FILES, DocumentField, takes_files
 from api.views.base import validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
@@ -191,9 +191,16 @@ class RevealView(APIView):
         return Response(IdentitySerializer(identity).data)
 
 
+def file_response(description: str) -> dict:
+    """A stored file is served as the type of its content (uploads are named by it, see
+    api.uploads; notices are PDFs), an unknown one as octet-stream."""
+    return {(200, media_type): OpenApiResponse(response=OpenApiTypes.BINARY,
+                                               description=description)
+            for media_type in [*ACCEPTED, "application/octet-stream"]}
+
+
 class SubmissionDocumentView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(
-        response=OpenApiTypes.BINARY, description="the written submission")})
+    @extend_schema(responses=file_response("the written submission"))
     def get(self, request, pk):
         case = visible_case(request, pk)
         return download(request, case, case.submission_document, "submission")
@@ -207,8 +214,7 @@ def download(request, case: Case, stored, label: str) -> FileResponse:
                         filename=stored.name.rsplit("/", 1)[-1])
 
 
-FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiResponse(
-    response=OpenApiTypes.BINARY, description="the file")}
+FILE_RESPONSE = file_response("the file")
 
 
 class FindingEvidenceView(APIView):

@@ -156,7 +156,7 @@ class EngagementImportView(APIView):
     def post(self, request):
         check_editor(request.staff)
         upload = validated(EngagementImportInput, request)["file"]
-        rows = engagement_rows_from_file(upload, upload.name)
+        rows = engagement_rows_from_file(upload)
         return perform(lambda: engagements_import(rows=rows, acting_user=request.staff),
                        EngagementImportResult)
 

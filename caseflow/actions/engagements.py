@@ -14,7 +14,6 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -111,17 +110,19 @@ class CheckedRow:
     team: dict[str, list[Staff]]
 
 
-def engagement_rows_from_file(file, filename: str) -> list[dict]:
+def engagement_rows_from_file(file) -> list[dict]:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file (its first sheet), each
-    a dict keyed by the header row. Blank lines stay in, so list index + 2 is the row."""
+    a dict keyed by the header row. Blank lines stay in, so list index + 2 is the row.
+
+    The format is read from the content, not the name (a register saved as "台账" or
+    mailed as "register.txt" still imports): a workbook is a zip, CSV is text."""
     data = file.read()
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        table = csv_table(data)
-    elif suffix == ".xlsx":
+    if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
         table = xlsx_table(data)
-    else:
+    elif isinstance(data, bytes) and BINARY_CONTROL.search(data[:4096]):
         raise InvalidInput(_("Upload a .csv or .xlsx file."), field="file")
+    else:
+        table = csv_table(data)
     if not table:
         return []
     headers = [h.strip() for h in table[0]]
@@ -135,6 +136,12 @@ def engagement_rows_from_file(file, filename: str) -> list[dict]:
         values = values + [""] * (len(headers) - len(values))
         rows.append({h: v.strip() for h, v in zip(headers, values, strict=False) if h})
     return rows
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+# Control bytes no text file has (NUL, and the C0 controls but tab, newlines, form feed,
+# escape): an old .xls, a PDF or an image, not CSV.
+BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 def csv_table(data: bytes | str) -> list[list[str]]:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from caseflow.models import Role, RoleAssignment
 from caseflow.workdays import CHINA
-from tests.api.steps import events, ok, pdf, refused, sign, step
+from tests.api.steps import PDF, events, ok, pdf, refused, sign, step
 
 pytestmark = pytest.mark.django_db
 
@@ -375,8 +375,10 @@ def test_d1_engagement_import_over_http_feeds_the_disclosure_table(people, api):
     and the qualified rate from it. A verifier may not import (403)."""
     office, head = api(people.office), api(people.head)
 
-    def upload(text, name="register.csv"):
-        return {"file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")}
+    def upload(content, name="register.csv"):
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        return {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
 
     assert api(people.hu_wei).post("/api/engagements/import/", upload(REGISTER),
                                    format="multipart").status_code == 403
@@ -389,7 +391,11 @@ def test_d1_engagement_import_over_http_feeds_the_disclosure_table(people, api):
                           format="multipart")) == {"created": 2, "updated": 0}
     assert ok(office.post("/api/engagements/import/", upload(REGISTER),
                           format="multipart")) == {"created": 0, "updated": 2}
-    refused(office.post("/api/engagements/import/", upload(REGISTER, "register.txt"),
+    # the format is read from the content: a register mailed as .txt imports, a PDF
+    # named .csv does not
+    assert ok(office.post("/api/engagements/import/", upload(REGISTER, "台账.txt"),
+                          format="multipart")) == {"created": 0, "updated": 2}
+    refused(office.post("/api/engagements/import/", upload(PDF, "register.csv"),
                         format="multipart"), 400)
 
     [cement] = ok(office.get("/api/engagements/?report_number=JS25A0012"))["results"]

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         file = Path(path)
         try:
             with file.open("rb") as f:
-                rows = engagement_rows_from_file(f, file.name)
+                rows = engagement_rows_from_file(f)
             result = engagements_import(rows=rows)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
