@@ -1,11 +1,8 @@
 import datetime as dt
-import shutil
-import subprocess
 from dataclasses import replace
 
-import pytest
-
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
+from tests.pdf_text import pdf_text
 
 TITLE = "申诉、投诉和争议受理通知书"
 SENTENCE = "经审查，符合受理条件，本机构决定予以受理。"
@@ -17,18 +14,6 @@ NOTICE = NoticeDocument(
     body=f"您于2026年3月2日提交的申诉材料已收到。\n\n{SENTENCE}",
     issued_on=dt.date(2026, 3, 5),
 )
-
-
-def extracted_text(pdf: bytes, tmp_path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(pdf)
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    )
-    # CJK paragraphs wrap anywhere, so compare without the line breaks pdftotext keeps.
-    return "".join(result.stdout.decode("utf-8").split())
 
 
 def test_render_is_a_pdf_and_deterministic():
@@ -46,8 +31,8 @@ def test_different_body_gives_different_hash():
     assert content_sha256(render_notice_pdf(changed)) != content_sha256(render_notice_pdf(NOTICE))
 
 
-def test_chinese_text_is_in_the_pdf(tmp_path):
-    text = extracted_text(render_notice_pdf(NOTICE), tmp_path)
+def test_chinese_text_is_in_the_pdf():
+    text = pdf_text(render_notice_pdf(NOTICE))
 
     assert TITLE in text
     assert SENTENCE in text
@@ -56,10 +41,10 @@ def test_chinese_text_is_in_the_pdf(tmp_path):
     assert "2026年3月5日" in text
 
 
-def test_markup_in_user_text_is_rendered_literally(tmp_path):
+def test_markup_in_user_text_is_rendered_literally():
     notice = replace(NOTICE, recipient="", body="请注意 <b>& 与 <script>alert(1)</script>")
 
-    text = extracted_text(render_notice_pdf(notice), tmp_path)
+    text = pdf_text(render_notice_pdf(notice))
 
     assert "<b>&与<script>alert(1)</script>" in text
     assert "致：" not in text

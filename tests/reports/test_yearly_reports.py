@@ -3,8 +3,6 @@
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -32,6 +30,7 @@ from caseflow.selectors.reports import (
 )
 from caseflow.self_check_report import render_self_check_report_pdf
 from caseflow.workdays import CHINA
+from tests.pdf_text import pdf_text
 from tests.personas import appeal, commit, complaint, dispute
 
 pytestmark = pytest.mark.django_db
@@ -74,16 +73,6 @@ def settle(people, case, *, substantiated=True, send=True):
 
 def entity(name: str) -> Organization:
     return Organization.objects.create(name=name, kind=Organization.Kind.VERIFIED_ENTITY)
-
-
-def pdf_text(pdf: bytes, tmp_path) -> str | None:
-    if shutil.which("pdftotext") is None:
-        return None
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf)
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
-                         check=True).stdout.decode("utf-8")
-    return "".join(out.split())  # CJK wraps anywhere: compare without whitespace
 
 
 # --- D1 ------------------------------------------------------------------------------------
@@ -276,24 +265,20 @@ def test_r9_03_self_check_of_another_year_counts_only_that_year(impartiality_202
     assert data.conflict_analysis is None
 
 
-def test_r9_03_self_check_report_is_a_titled_draft_pdf(impartiality_2026, tmp_path):
+def test_r9_03_self_check_report_is_a_titled_draft_pdf(impartiality_2026):
     """R9.03: the drafted report is a PDF titled for the year and marked as a draft."""
     pdf = render_self_check_report_pdf(self_check_report_data(2026))
     assert pdf.startswith(b"%PDF")
-    text = pdf_text(pdf, tmp_path)
-    if text is not None:
-        assert text.startswith("2026年度公正性自查报告")
-        assert "草稿" in text
-        assert "已签署2026年度公正性和保密承诺书12人" in text
-        assert "尚未签署：吴迪WuDi" in text
-        assert "未发现影响公正性的利益冲突" in text
+    text = pdf_text(pdf)
+    assert text.startswith("2026年度公正性自查报告")
+    assert "草稿" in text
+    assert "已签署2026年度公正性和保密承诺书12人" in text
+    assert "尚未签署：吴迪WuDi" in text
+    assert "未发现影响公正性的利益冲突" in text
 
 
-def test_r9_03_missing_analysis_is_called_out_in_the_draft(people, tmp_path):
-    pdf = render_self_check_report_pdf(self_check_report_data(2024))
-    text = pdf_text(pdf, tmp_path)
-    if text is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+def test_r9_03_missing_analysis_is_called_out_in_the_draft(people):
+    text = pdf_text(render_self_check_report_pdf(self_check_report_data(2024)))
     assert "尚无2024年度利益冲突分析的记录" in text
 
 
