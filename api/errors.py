@@ -7,6 +7,7 @@ it translated, under the request's active language).
 
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -39,11 +40,11 @@ def caseflow_exception_handler(exc, context):
         return Response(body, status=code)
     if isinstance(exc, ProtectedError):
         return Response({"code": "protected", "rule": "R10.04",
-                         "detail": "Records in use are never deleted."}, status=409)
+                         "detail": gettext("Records in use are never deleted.")}, status=409)
     if isinstance(exc, Http404):
-        return Response({"code": "not_found", "detail": "Not found."}, status=404)
+        return Response({"code": "not_found", "detail": gettext("Not found.")}, status=404)
     response = exception_handler(exc, context)
     if response is not None and response.status_code == 400 and "detail" not in response.data:
-        response.data = {"code": "invalid", "rule": None, "detail": "Invalid input.",
+        response.data = {"code": "invalid", "rule": None, "detail": gettext("Invalid input."),
                          "errors": response.data}
     return response

@@ -2,6 +2,7 @@
 `cases_for_staff` (not visible → 404) and the actions' checks (visible, not allowed → 403).
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from caseflow.models import Staff
@@ -15,7 +16,7 @@ def staff_of(user) -> Staff | None:
 class IsStaffMember(BasePermission):
     """A signed-in account with an active staff (or committee) profile."""
 
-    message = "A staff account is needed."
+    message = gettext_lazy("A staff account is needed.")
 
     def has_permission(self, request, view):
         staff = staff_of(request.user)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.uploads import DocumentField
@@ -74,6 +76,7 @@ from caseflow.models import (
     Role,
     Staff,
 )
+from caseflow.selectors.cases import cases_for_staff
 
 
 def text(**kw):
@@ -101,8 +104,16 @@ class Handler(serializers.Serializer):
     handler = active_staff()
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleCase(serializers.PrimaryKeyRelatedField):
+    """A case the caller may see: others do not exist for them (as on the case routes)."""
+
+    def get_queryset(self):
+        return cases_for_staff(self.context["staff"])
+
+
 class Merge(serializers.Serializer):
-    into = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    into = VisibleCase()
     reason = text()
 
 

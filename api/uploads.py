@@ -2,6 +2,7 @@
 
 import filetype
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
 
@@ -30,14 +31,15 @@ class DocumentField(serializers.FileField):
         upload = super().to_internal_value(data)
         if upload.size > settings.CASEFLOW_UPLOAD_MAX_BYTES:
             raise serializers.ValidationError(
-                f"The file is larger than {settings.CASEFLOW_UPLOAD_MAX_BYTES // 2**20} MB.")
+                gettext("The file is larger than %(megabytes)d MB.")
+                % {"megabytes": settings.CASEFLOW_UPLOAD_MAX_BYTES // 2**20})
         head = upload.read(8192)
         upload.seek(0)
         kind = filetype.guess(head)
         if kind is None or kind.mime not in ACCEPTED:
             raise serializers.ValidationError(
-                "Only PDF, PNG, JPEG, TIFF, DOCX, XLSX or ZIP files are accepted "
-                "(judged by their content).")
+                gettext("Only PDF, PNG, JPEG, TIFF, DOCX, XLSX or ZIP files are accepted "
+                        "(judged by their content)."))
         # Name the stored file by what it is, whatever the uploader called it.
         stem = upload.name.rsplit(".", 1)[0][:80] or "document"
         upload.name = stem + ACCEPTED[kind.mime]

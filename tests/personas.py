@@ -105,14 +105,14 @@ def engagement(people, client_authority, cement_works) -> Engagement:
 
 
 def complaint(people, *, engagement=None, anonymous=False, received_at=None,
-              scope=Scope.REPORT, respondent=None, submitter=None, **kw):
+              scope=Scope.REPORT, respondent=None, submitter=None, registrar=None, **kw):
     submitter = submitter or (PartyDetails(anonymous=True) if anonymous else PartyDetails(
         name="张三", email="zhangsan@example.cn", phone="13800000000"))
     return case_register(
         kind=CaseKind.COMPLAINT, subject="核查报告数据有误", description="排放量计算有误。",
         scope=scope, channel=Channel.WEB if anonymous else Channel.EMAIL,
         received_at=received_at or timezone.now(), submitter=submitter,
-        acting_user=None if anonymous else people.office, engagement=engagement,
+        acting_user=None if anonymous else registrar or people.office, engagement=engagement,
         respondent=respondent, **kw,
     )
 

@@ -153,7 +153,7 @@ class TransitionView(APIView):
         # "Not now" or "not you" answers before any complaint about the payload; the
         # action checks again under its row lock.
         check_transition(case, self.name, request.staff)
-        serializer = self.input(data=request.data)
+        serializer = self.input(data=request.data, context={"staff": request.staff})
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             STEPS[self.name].perform(case, request.staff, dict(serializer.validated_data))

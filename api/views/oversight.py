@@ -62,7 +62,7 @@ class DashboardView(APIView):
         query = YearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year", timezone.localdate().year)
-        summary = dashboard_summary(year=year, now=timezone.now())
+        summary = dashboard_summary(year=year, now=timezone.now(), viewer=request.staff)
         return Response(dataclasses.asdict(summary))
 
 

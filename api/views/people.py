@@ -207,7 +207,8 @@ class DeclarationListView(generics.ListAPIView):
         data = validated(DeclarationInput, request)
         case = None
         if data["case"] is not None:
-            # Signing is how someone asked to take part comes to see the case at all.
+            # Someone asked to take part signs before the assignment that lets them see
+            # the case (R9.01), so any case may be named; the commitment opens nothing.
             case = get_or_404(Case.objects, pk=data["case"])
         relationships = tuple(Relationship(**r) for r in data["relationships"])
         return perform(lambda: declaration_sign(

@@ -23,7 +23,7 @@ from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
 from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
-from caseflow.errors import Conflict, InvalidInput, RoleRequired
+from caseflow.errors import Conflict, InvalidInput, Recused, RoleRequired
 from caseflow.models import (
     NUMBER_PREFIX,
     Case,
@@ -148,6 +148,8 @@ def case_register(
     if acting_user is not None and not acting_user.has_any_role(RECEIVERS):
         raise RoleRequired(gettext("The client & information office or the department "
                                    "registers submissions."), rule="R8.03")
+    if acting_user is not None and respondent is not None and respondent.staff == acting_user:
+        raise Recused(gettext("A case about you is registered by a colleague."), rule="R8.14")
     if kind not in SUBMITTER_KIND:
         raise InvalidInput(gettext("Register a complaint, an appeal or a dispute."), field="kind")
     if scope not in Scope.values:

@@ -21,7 +21,11 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     case's own deadline and number, never on who submitted it (R8.11)."""
     cases = Case.objects.select_related("handler", "engagement")
     if not staff.has_any_role(OVERSIGHT_ROLES):
-        visible = Q(handler=staff) | Q(declarations__staff=staff)
+        # Their own work: what they handle, the nonconformities of their post (R7.01).
+        # Signing a per-case commitment (R9.01) opens nothing: it comes before being
+        # assigned, and the file opens with the assignment.
+        roles = [a.role for a in staff.role_assignments.all()]
+        visible = Q(handler=staff) | Q(nonconformity__responsible_role__in=roles)
         if staff.has_role(Role.COMMITTEE_MEMBER):
             visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")
         cases = cases.filter(visible).distinct()
@@ -53,8 +57,9 @@ def case_for_staff(staff: Staff, pk) -> Case:
 
 def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
     """The case file as staff see it, submitter redacted (reveals go through
-    `party_identity_reveal`, which records them, R8.13)."""
-    linked = list(Case.objects.filter(
+    `party_identity_reveal`, which records them, R8.13); linked cases only where the
+    viewer may see them."""
+    linked = list(cases_for_staff(viewer).filter(
         Q(pk=case.merged_into_id) | Q(merged_into=case) | Q(pk=case.origin_case_id)
         | Q(origin_case=case)
     ).exclude(pk=case.pk).order_by("number"))

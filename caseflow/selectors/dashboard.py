@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from caseflow.models import Case, Notification
+from caseflow.models import Case, Notification, Staff
 from caseflow.policies.transitions import FINAL_STATES
 from caseflow.selectors.calendar import calendar_overrides
+from caseflow.selectors.cases import cases_for_staff
 from caseflow.selectors.reports import (
     HANDLED_KINDS,
     LATE,
@@ -53,16 +54,19 @@ class DashboardSummary:
     notifications_by_status: dict[str, int]
 
 
-def dashboard_summary(*, year: int, now: dt.datetime) -> DashboardSummary:
+def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> DashboardSummary:
+    """Counts cover every case; the lists of case numbers only those `viewer` may see (a
+    case about them stays hidden from them, R8.14)."""
     open_cases = Case.objects.exclude(state__in=FINAL_STATES)
+    listed = cases_for_staff(viewer).exclude(state__in=FINAL_STATES)
     by_kind: dict[str, dict[str, int]] = {}
     for row in open_cases.order_by().values("kind", "state").annotate(n=Count("id")):
         by_kind.setdefault(row["kind"], {})[row["state"]] = row["n"]
 
     soon = add_working_days(now, 2, calendar_overrides()).due_at
-    due = list(open_cases.filter(due_at__gte=now, due_at__lte=soon)
+    due = list(listed.filter(due_at__gte=now, due_at__lte=soon)
                .order_by("due_at").values_list("number", flat=True))
-    overdue = list(open_cases.filter(due_at__lt=now).order_by("due_at")
+    overdue = list(listed.filter(due_at__lt=now).order_by("due_at")
                    .values_list("number", flat=True))
 
     loads = []

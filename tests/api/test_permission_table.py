@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 STAFF = ["gm", "qm", "head", "deputy", "office", "qa", "project", "verifier", "member"]
 PERSONAS = STAFF + ["outsider", "anonymous"]
-# Who sees the test cases: oversight roles, and Liu Yang (project) who signed for them.
+# Who sees the test cases: oversight roles, and Liu Yang (project) who handles them.
 # Hu Wei led the verification they are about (R8.15) and the committee has no business
 # with them yet: for both the cases do not exist.
 VISIBLE = ["gm", "qm", "head", "deputy", "office", "qa", "project"]
@@ -66,13 +66,13 @@ def world(people, engagement, django_user_model):
 
     def signed(case):
         commit(case, *(who[p] for p in VISIBLE))
+        case_assign(case=case, handler=people.handler, acting_user=people.head)
         return case
 
     received = signed(complaint(people, engagement=engagement))
     other = signed(complaint(people, engagement=engagement))
     investigated = signed(complaint(people, engagement=engagement))
     case_accept(case=investigated, acting_user=people.head, action_to_take="调查")
-    case_assign(case=investigated, handler=people.handler, acting_user=people.head)
     complaint_evaluate(case=investigated, acting_user=people.handler, valid=True,
                        reasoning="成立")
     from django.core.files.base import ContentFile
@@ -168,7 +168,8 @@ def routes(w):
         "api-case-evidence": [("get", f"/api/cases/{inv}/findings/{w['finding'].pk}/evidence/",
                                None, None, only(200, ["head", "deputy", "office", "project"]))],
         "api-case-notice-file": [("get", f"/api/cases/{closed}/notices/{w['notice'].pk}/file/",
-                                  None, None, only(200, ["head", "deputy", "office"]))],
+                                  None, None,
+                                  only(200, ["head", "deputy", "office", "project"]))],
         "api-case-notice-send": [("post", f"/api/cases/{closed}/notices/{w['notice'].pk}"
                                           "/sendings/", {"channel": "email",
                                                          "email_message_id": "<m@x>"},
@@ -177,8 +178,9 @@ def routes(w):
                                               f"{w['sending'].pk}/receipt/",
                                       {"received_on": timezone.localdate().isoformat()},
                                       "json", only(200, ["office"]))],
+        # the handler may open the files of his own case (confidentiality policy)
         "api-case-dossier": [("get", f"/api/cases/{closed}/dossier/", None, None,
-                              only(200, ["head", "deputy", "office"]))],
+                              only(200, ["head", "deputy", "office", "project"]))],
         "api-case-disclosures": [("post", f"/api/cases/{closed}/disclosures/", {
             "material": "报告", "recipient": "法院", "basis": "law", "legal_basis": "法律"},
             "json", only(201, ["office"]))],

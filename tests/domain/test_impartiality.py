@@ -67,8 +67,12 @@ def test_r8_15_report_signer_may_not_decide(people, engagement):
 
 
 def test_r8_14_staff_complained_about_is_recused(people):
-    """R8.14: a complaint about Zhao Lei: he may not act on it."""
-    case = complaint(people, respondent=PartyDetails(staff=people.office, name="赵磊"))
+    """R8.14: a complaint about Zhao Lei: he may not act on it, registering it included."""
+    about_him = PartyDetails(staff=people.office, name="赵磊")
+    with pytest.raises(Recused) as refused:
+        complaint(people, respondent=about_him)
+    assert refused.value.rule == "R8.14"
+    case = complaint(people, respondent=about_him, registrar=people.head)
     commit(case, people.office, people.head)
     with pytest.raises(Recused) as refused:
         case_assign(case=case, handler=people.handler, acting_user=people.office)

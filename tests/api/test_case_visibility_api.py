@@ -1,0 +1,98 @@
+"""What a caller may not see stays unseen on every route that could show it: the case
+file, a merge target, linked cases, the dashboard's lists (R8.14, R8.15, R9.01)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from caseflow.actions.intake import PartyDetails, case_accept, case_merge
+from caseflow.models import Case, Declaration
+from tests.api.steps import ok, refused, sign
+from tests.personas import commit, complaint
+
+ABOUT_ZHAO_LEI = "赵磊收受好处"
+
+
+def about_the_office(people, **kw):
+    """A complaint about Zhao Lei of the office, registered by the department head."""
+    case = complaint(people, respondent=PartyDetails(staff=people.office),
+                     registrar=people.head, **kw)
+    Case.objects.filter(pk=case.pk).update(subject=ABOUT_ZHAO_LEI)
+    case.subject = ABOUT_ZHAO_LEI
+    return case
+
+
+def test_r9_01_r8_15_signing_a_commitment_does_not_open_the_case_file(people, api,
+                                                                      engagement):
+    """Hu Wei led the verification the complaint is about: the case does not exist for
+    him, and signing a per-case commitment (which comes before any assignment) does not
+    change that; nor does it make him assignable."""
+    case = complaint(people, engagement=engagement)
+    hu_wei = api(people.hu_wei)
+    refused(hu_wei.get(f"/api/cases/{case.pk}/"), 404)
+    sign(hu_wei, case.pk)
+    refused(hu_wei.get(f"/api/cases/{case.pk}/"), 404)
+    assert case.pk not in [c["id"] for c in ok(hu_wei.get("/api/cases/"))["results"]]
+
+
+def test_r8_14_a_merge_cannot_name_a_case_the_caller_may_not_see(people, api):
+    hidden = about_the_office(people)
+    duplicate = complaint(people)
+    commit(duplicate, people.office)
+    office = api(people.office)
+    refused(office.get(f"/api/cases/{hidden.pk}/"), 404)
+    body = refused(office.post(f"/api/cases/{duplicate.pk}/transitions/merge/",
+                               {"into": hidden.pk, "reason": "重复"}, format="json"), 400)
+    assert "into" in body["errors"] and ABOUT_ZHAO_LEI not in str(body)
+    duplicate.refresh_from_db()
+    assert duplicate.state == "received" and duplicate.merged_into_id is None
+
+
+def test_r8_14_linked_cases_the_caller_may_not_see_are_left_out(people, api):
+    hidden = about_the_office(people)
+    kept = complaint(people)
+    commit(hidden, people.head)
+    case_merge(case=hidden, into=kept, reason="同一事项", acting_user=people.head)
+    office_view = ok(api(people.office).get(f"/api/cases/{kept.pk}/"))
+    assert office_view["linked_cases"] == []
+    head_view = ok(api(people.head).get(f"/api/cases/{kept.pk}/"))
+    assert [c["subject"] for c in head_view["linked_cases"]] == [ABOUT_ZHAO_LEI]
+
+
+def test_r8_14_the_dashboard_does_not_name_a_case_about_the_viewer(people, api):
+    long_ago = timezone.now() - dt.timedelta(days=40)
+    hidden = about_the_office(people, received_at=long_ago)
+    visible = complaint(people, received_at=long_ago)
+    for case in (hidden, visible):
+        commit(case, people.head)
+        case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    Case.objects.update(due_at=timezone.now() - dt.timedelta(days=1))
+    office = ok(api(people.office).get("/api/dashboard/"))
+    head = ok(api(people.head).get("/api/dashboard/"))
+    assert office["overdue"] == [visible.number]
+    assert sorted(head["overdue"]) == sorted([hidden.number, visible.number])
+    # the counts are statistics and count every case
+    assert office["open_by_kind_and_state"] == head["open_by_kind_and_state"]
+
+
+def test_r8_14_staff_do_not_register_a_case_about_themselves(people, api):
+    """Refused before anything is saved (the case would be hidden from its registrar)."""
+    office = api(people.office)
+    body = refused(office.post("/api/cases/", {
+        "kind": "complaint", "subject": ABOUT_ZHAO_LEI, "description": "反映。", "scope": "d",
+        "channel": "phone", "received_at": timezone.now().isoformat(),
+        "submitter_name": "张三", "submitter_phone": "13800000000",
+        "respondent_staff": people.office.pk}, format="json"), 403, "R8.14")
+    assert body["detail"] == "涉及您本人的案件须由其他同事登记。"
+    assert not Case.objects.exists() and not Declaration.objects.filter(case__isnull=False)
+
+
+def test_refusals_speak_the_callers_language(people, api):
+    office = api(people.office)
+    missing = refused(office.get("/api/cases/999999/", HTTP_ACCEPT_LANGUAGE="zh-hans"), 404)
+    assert missing["detail"] == "未找到。"
+    assert refused(office.get("/api/cases/999999/", HTTP_ACCEPT_LANGUAGE="en"),
+                   404)["detail"] == "Not found."
+    invalid = refused(office.post("/api/cases/", {"kind": "x"}, format="json",
+                                  HTTP_ACCEPT_LANGUAGE="zh-hans"), 400)
+    assert invalid["detail"] == "输入有误。" and "kind" in invalid["errors"]
