@@ -17,6 +17,8 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from caseflow.spreadsheets import formulas_as_text
+
 TITLE = "CEC 信息公开表"
 SECTION = "三、核查工作及时性和工作质量"
 HEADERS = ("序号", "重点排放单位名称", "核查及时性", "核查质量")
@@ -139,5 +141,6 @@ def render_disclosure_table_xlsx(table: DisclosureTable) -> bytes:
         sheet.column_dimensions[column].width = width
 
     buffer = io.BytesIO()
+    formulas_as_text(sheet)
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 
+import django_filters
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +39,7 @@ from caseflow.selectors.reports import (
     self_check_report_data,
 )
 from caseflow.self_check_report import render_self_check_report_pdf
+from caseflow.spreadsheets import csv_text, formulas_as_text
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
@@ -92,12 +94,25 @@ def export_rows(request):
         yield [handler if c == "handler" else row[c] for c in EXPORT_COLUMNS]
 
 
+def case_filter_parameters() -> list[OpenApiParameter]:
+    """The list's filters, documented for the export that takes them too."""
+    types = {django_filters.NumberFilter: OpenApiTypes.INT,
+             django_filters.BooleanFilter: OpenApiTypes.BOOL,
+             django_filters.IsoDateTimeFilter: OpenApiTypes.DATETIME}
+    parameters = []
+    for name, field in CaseFilter.base_filters.items():
+        kind = types.get(type(field), OpenApiTypes.STR)
+        choices = [c for c, _ in field.extra.get("choices", [])] or None
+        parameters.append(OpenApiParameter(name, kind, required=False, enum=choices,
+                                           description=str(field.extra.get("help_text", ""))))
+    return parameters
+
+
 class CaseExportView(APIView):
     """Registers of complaints, appeals, disputes, nonconformities (filtered like the list)
     as CSV or XLSX."""
 
-    @extend_schema(operation_id="exports_cases_retrieve",
-                   parameters=[OpenApiParameter("kind", str, required=False)],
+    @extend_schema(operation_id="exports_cases_retrieve", parameters=case_filter_parameters(),
                    responses={(200, "text/csv"): BINARY,
                               (200, XLSX_TYPE): BINARY})
     def get(self, request, fmt):
@@ -107,7 +122,7 @@ class CaseExportView(APIView):
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow(EXPORT_COLUMNS)
-            writer.writerows(rows)
+            writer.writerows([csv_text(v) for v in row] for row in rows)
             response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv")
         else:
             book = Workbook()
@@ -115,6 +130,7 @@ class CaseExportView(APIView):
             sheet.append(EXPORT_COLUMNS)
             for row in rows:
                 sheet.append(row)
+            formulas_as_text(sheet)
             buffer = io.BytesIO()
             book.save(buffer)
             response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
