@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
     "caseflow.apps.CaseflowConfig",
@@ -240,7 +241,12 @@ SPECTACULAR_SETTINGS = {
         "CalendarOverrideKindEnum": "caseflow.models.calendar.CalendarOverride.Kind",
         "IntakeKindEnum": ["complaint", "appeal", "dispute"],
     },
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The schema and its Swagger UI are for staff, like the API; the UI's assets are
+    # served from here (a CDN may be unreachable from mainland China).
+    "SERVE_PERMISSIONS": ["api.permissions.IsStaffMember"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",

@@ -412,7 +412,8 @@ def test_d1_engagement_import_over_http_feeds_the_disclosure_table(people, api):
 
 
 def test_the_schema_and_swagger_ui_are_served(people, api):
-    """The OpenAPI 3 schema is generated from the code and Swagger UI loads it."""
+    """The OpenAPI 3 schema is generated from the code and Swagger UI loads it, both for
+    staff only (the permission table checks who)."""
     client = api(people.head)
     schema = ok(client.get("/api/schema/"))
     text = schema.content.decode()
@@ -420,3 +421,6 @@ def test_the_schema_and_swagger_ui_are_served(people, api):
     docs = ok(client.get("/api/docs/"))
     assert docs["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in docs.content and b"/api/schema/" in docs.content
+    # its scripts are served from here, not from a CDN that may be unreachable in China
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.content
+    assert b"cdn.jsdelivr.net" not in docs.content

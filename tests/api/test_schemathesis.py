@@ -16,8 +16,6 @@ range) and DRF's lenient type coercion are not held against the API: the checks
 import itertools
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.checks import (
@@ -41,7 +39,7 @@ from caseflow.models import (
     Organization,
     PreventiveAction,
 )
-from tests.api.demo_api import headers, schema
+from tests.api.demo_api import api_schema, headers, schema
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis,
               pytest.mark.usefixtures("keep_the_test_connection")]
@@ -94,7 +92,7 @@ def test_api_conforms_for_the_department_head(case, tokens):
 
 # The other personas probe what they may and may not do with well-formed requests: the
 # head's run already covers malformed input, which no role changes.
-well_formed = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+well_formed = api_schema()
 well_formed.config.generation.update(modes=["positive"])
 
 
