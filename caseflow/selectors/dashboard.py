@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from caseflow.models import Case, Notification, Staff
+from caseflow.models import AnalysisCycle, Case, Notification, Staff
 from caseflow.policies.transitions import FINAL_STATES
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.selectors.cases import cases_for_staff
@@ -21,6 +21,7 @@ from caseflow.selectors.reports import (
     acceptance_timeliness,
     complaint_statistics,
     received_in,
+    report_timeliness,
 )
 from caseflow.workdays import add_working_days
 
@@ -48,10 +49,18 @@ class DashboardSummary:
     due_within_two_working_days: list[str]
     overdue: list[str]
     load_by_handler: list[HandlerLoad]
+    on_time_by_month: list[MonthRate]  # every rule deadline (X1)
     acceptance_on_time_by_month: list[MonthRate]
+    corrective_reports_on_time_by_month: list[MonthRate]
     median_working_days_to_acceptance: float | None
     median_working_days_to_closure: float | None
     notifications_by_status: dict[str, int]
+
+
+def month_rates(months: dict[int, Counter]) -> list[MonthRate]:
+    return [MonthRate(m, c[ON_TIME], c[LATE],
+                      round(100 * c[ON_TIME] / (c[ON_TIME] + c[LATE]), 1)
+                      if c[ON_TIME] + c[LATE] else None) for m, c in months.items()]
 
 
 def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> DashboardSummary:
@@ -78,24 +87,38 @@ def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> Dashboar
         loads.append(HandlerLoad(row["handler_id"], row["handler__display_name"] or "",
                                  row["n"], late_by_handler.get(row["handler_id"], 0)))
 
-    months = {m: Counter() for m in range(1, 13)}
+    # X1: "on time" is against the rule deadlines, counted in the month a case was
+    # received: the acceptance decision (R8.03) and corrective-action reports (R7.06).
+    acceptance = {m: Counter() for m in range(1, 13)}
     received = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).values(
         "received_at", "accepted_at", "acceptance_due_at", "state", "closed_at")
     for case in received:
         verdict = acceptance_timeliness(now=now, **{k: case[k] for k in (
             "accepted_at", "acceptance_due_at", "state", "closed_at")})
         if verdict in (ON_TIME, LATE):
-            months[timezone.localtime(case["received_at"]).month][verdict] += 1
-    rates = [MonthRate(m, c[ON_TIME], c[LATE],
-                       round(100 * c[ON_TIME] / (c[ON_TIME] + c[LATE]), 1)
-                       if c[ON_TIME] + c[LATE] else None) for m, c in months.items()]
+            acceptance[timezone.localtime(case["received_at"]).month][verdict] += 1
+    reports = {m: Counter() for m in range(1, 13)}
+    cycles = AnalysisCycle.objects.filter(
+        report_due_on__isnull=False,
+        nonconformity__case__in=Case.objects.filter(received_in(year)),
+    ).values("report_due_on", "reported_at", "nonconformity__case__received_at")
+    for cycle in cycles:
+        verdict = report_timeliness(report_due_on=cycle["report_due_on"],
+                                    reported_at=cycle["reported_at"],
+                                    today=timezone.localdate(now))
+        if verdict in (ON_TIME, LATE):
+            month = timezone.localtime(cycle["nonconformity__case__received_at"]).month
+            reports[month][verdict] += 1
+    both = {m: acceptance[m] + reports[m] for m in acceptance}
 
     statistics = complaint_statistics(year, now=now)
     notifications = dict(Notification.objects.order_by().values_list("status")
                          .annotate(n=Count("id")))
     return DashboardSummary(
         year=year, open_by_kind_and_state=by_kind, due_within_two_working_days=due,
-        overdue=overdue, load_by_handler=loads, acceptance_on_time_by_month=rates,
+        overdue=overdue, load_by_handler=loads, on_time_by_month=month_rates(both),
+        acceptance_on_time_by_month=month_rates(acceptance),
+        corrective_reports_on_time_by_month=month_rates(reports),
         median_working_days_to_acceptance=statistics.median_working_days_to_acceptance,
         median_working_days_to_closure=statistics.median_working_days_to_closure,
         notifications_by_status=notifications,

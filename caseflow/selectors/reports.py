@@ -207,6 +207,16 @@ def acceptance_timeliness(
     return LATE if acceptance_due_at < now else PENDING
 
 
+def report_timeliness(*, report_due_on: dt.date, reported_at: dt.datetime | None,
+                      today: dt.date) -> str:
+    """R7.06 against the date the plan set for the implementation report (a rule
+    deadline, X1): reported by that day (on time) or not (late); unreported, late once
+    the day has passed, else pending."""
+    if reported_at is not None:
+        return ON_TIME if timezone.localdate(reported_at) <= report_due_on else LATE
+    return LATE if report_due_on < today else PENDING
+
+
 @dataclass(frozen=True)
 class SubstantiatedByRespondent:
     staff: int  # a staff member of the body

@@ -316,9 +316,11 @@ def test_r9_03_dashboard_and_reports_are_for_management(people, api, engagement)
     assert summary["year"] == year
     assert summary["open_by_kind_and_state"] == {"complaint": {"received": 1},
                                                  "appeal": {"received": 1}}
-    assert {"due_within_two_working_days", "overdue", "load_by_handler",
-            "acceptance_on_time_by_month", "notifications_by_status"} <= set(summary)
-    assert len(summary["acceptance_on_time_by_month"]) == 12
+    assert {"due_within_two_working_days", "overdue", "load_by_handler", "on_time_by_month",
+            "acceptance_on_time_by_month", "corrective_reports_on_time_by_month",
+            "median_working_days_to_acceptance", "median_working_days_to_closure",
+            "notifications_by_status"} <= set(summary)
+    assert len(summary["on_time_by_month"]) == 12
     assert ok(head.get("/api/dashboard/?year=2025"))["year"] == 2025
 
     statistics = ok(head.get(f"/api/reports/{year}/statistics/"))
