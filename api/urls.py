@@ -20,6 +20,8 @@ urlpatterns = [
       for name, view in cases.transition_views().items()],
     path(CASE + "parties/<int:party_pk>/reveal/", cases.RevealView.as_view(),
          name="api-case-reveal"),
+    path(CASE + "parties/<int:party_pk>/erase/", cases.PartyEraseView.as_view(),
+         name="api-case-party-erase"),
     path(CASE + "submission-document/", cases.SubmissionDocumentView.as_view(),
          name="api-case-submission"),
     path(CASE + "findings/<int:finding_pk>/evidence/", cases.FindingEvidenceView.as_view(),

@@ -15,7 +15,7 @@ from api.uploads import ACCEPTED, WITH_FILES, DocumentField, takes_files
 from api.views.base import validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
-from caseflow.actions.parties import party_identity_reveal
+from caseflow.actions.parties import party_erase, party_identity_redacted, party_identity_reveal
 from caseflow.errors import InvalidInput
 from caseflow.models import Case, Channel, Engagement, Organization, Party, Scope, Staff
 from caseflow.policies.impartiality import check_transition
@@ -189,6 +189,26 @@ class RevealView(APIView):
             identity = party_identity_reveal(case=case, party=Party.objects.get(pk=party_pk),
                                              viewer=request.staff)
         return Response(IdentitySerializer(identity).data)
+
+
+class EraseInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class PartyEraseView(APIView):
+    """X8: on a lawful request, erase a party's identity (the office or the quality
+    manager); recorded on each case of the party. Answers the identity as it now stands."""
+
+    @extend_schema(request=EraseInput, responses=IdentitySerializer)
+    def post(self, request, pk, party_pk):
+        case = visible_case(request, pk)
+        if party_pk not in (case.submitter_id, case.respondent_id):
+            raise Http404
+        reason = validated(EraseInput, request)["reason"]
+        with transaction.atomic():
+            party = party_erase(party=Party.objects.get(pk=party_pk), reason=reason,
+                                acting_user=request.staff)
+        return Response(IdentitySerializer(party_identity_redacted(party)).data)
 
 
 def file_response(description: str) -> dict:

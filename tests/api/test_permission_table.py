@@ -162,6 +162,10 @@ def routes(w):
                                   on_case(200))],
         "api-case-reveal": [("post", f"/api/cases/{case}/parties/{w['case'].submitter_id}"
                                      "/reveal/", {}, "json", on_case(200))],
+        "api-case-party-erase": [("post", f"/api/cases/{case}/parties/"
+                                          f"{w['case'].submitter_id}/erase/",
+                                  {"reason": "当事人依法要求删除"}, "json",
+                                  only(200, ["office", "qm"]))],
         "api-case-submission": [("get", f"/api/cases/{case}/submission-document/", None, None,
                                  on_case(404))],
         # The evidence names the submitter: the office, the head(s) and the handler only.

@@ -145,6 +145,21 @@ def test_complaint_tour(tour):
     assert "nonconformity" in [c["kind"] for c in detail["linked_cases"]]
 
 
+def test_erasure_tour(tour):
+    """X8: on the submitter's lawful request the office erases the identity on the demo
+    appeal; the erasure is on the case's trail and the identity stays blank even for
+    those who could see it."""
+    case_id = tour.find_case("office", kind="appeal", state="received")
+    submitter = tour.call("office", "cases_retrieve", id=case_id)["case"]["submitter"]
+    erased = tour.call("office", "cases_parties_erase_create", id=case_id,
+                       party_pk=submitter, body={"reason": "申诉人书面要求删除个人信息"})
+    assert erased["redacted"] and erased["email"] == ""
+    assert "party_erased" in [e["action"] for e in tour.call(
+        "head", "cases_retrieve", id=case_id)["events"]]
+    assert tour.call("head", "cases_parties_reveal_create", id=case_id,
+                     party_pk=submitter)["name"] == ""
+
+
 def test_anonymous_complaint_tour(tour):
     """R8.06, X4: the demo anonymous complaint (found valid) is assigned, investigated,
     proposed, reviewed, approved and closed without reply, no notice at all; a new
