@@ -55,17 +55,46 @@ class YearQuery(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
+class MonthRateSerializer(serializers.Serializer):
+    month = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="percent on time; null: none due")
+
+
+class HandlerLoadSerializer(serializers.Serializer):
+    handler = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    open_by_kind_and_state = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()))
+    due_within_two_working_days = serializers.ListField(child=serializers.CharField())
+    overdue = serializers.ListField(child=serializers.CharField())
+    load_by_handler = HandlerLoadSerializer(many=True)
+    on_time_by_month = MonthRateSerializer(many=True)
+    acceptance_on_time_by_month = MonthRateSerializer(many=True)
+    corrective_reports_on_time_by_month = MonthRateSerializer(many=True)
+    median_working_days_to_acceptance = serializers.FloatField(allow_null=True)
+    median_working_days_to_closure = serializers.FloatField(allow_null=True)
+    notifications_by_status = serializers.DictField(child=serializers.IntegerField())
+
+
 class DashboardView(APIView):
     """Load, stages, due soon and overdue, on-time rates, medians, notifications."""
 
-    @extend_schema(parameters=[YearQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[YearQuery], responses=DashboardSerializer)
     def get(self, request):
         check_management(request.staff)
         query = YearQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year", timezone.localdate().year)
         summary = dashboard_summary(year=year, now=timezone.now(), viewer=request.staff)
-        return Response(dataclasses.asdict(summary))
+        return Response(DashboardSerializer(dataclasses.asdict(summary)).data)
 
 
 class CommitteeQueueView(generics.ListAPIView):
