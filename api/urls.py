@@ -1,15 +1,18 @@
 """The staff REST API. Every route is listed in tests/api/test_permission_table.py."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.views import capa, cases, oversight, people, records
+from api.views import capa, cases, oversight, people, records, session
 
 CASE = "cases/<int:pk>/"
 
 urlpatterns = [
     path("auth/token/", people.LoginView.as_view(), name="api-login"),
     path("auth/logout/", people.LogoutView.as_view(), name="api-logout"),
+    # a browser session (Swagger UI); rest_framework's login template posts to this name
+    path("auth/session/", include(([path("login/", session.SessionLoginView.as_view(),
+                                         name="login")], "rest_framework"))),
     path("me/", people.MeView.as_view(), name="api-me"),
     # cases and their workflows
     path("cases/", cases.CaseListView.as_view(), name="api-cases"),

@@ -147,6 +147,7 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "/api/docs/"  # until the staff web pages have a home
 
 # --- Security (production defaults; a plain-HTTP demo runs with DEBUG on) -------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

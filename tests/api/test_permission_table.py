@@ -292,6 +292,9 @@ def routes(w):
         "api-report-statistics": [("get", "/api/reports/2026/statistics/", None, None,
                                    only(200, ["gm", "qm", "head", "deputy", "office", "qa"],
                                         scope=every))],
+        # the sign-in form is for anyone
+        "login": [("get", "/api/auth/session/login/", None, None,
+                   every(200, outsider=200, anonymous=200))],
         # monitoring probes it without an account
         "healthz": [("get", "/healthz", None, None, every(200, outsider=200, anonymous=200))],
         "api-schema": [("get", "/api/schema/", None, None, every(200))],

@@ -1,0 +1,31 @@
+"""A browser session for Swagger UI: signed in through a throttled form."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+
+@pytest.fixture
+def browser():
+    cache.clear()  # the throttle counts in the cache
+    return Client()
+
+
+def test_staff_sign_in_with_a_session_and_swagger_ui_loads(people, browser):
+    people.head.user.set_password("pw-head")
+    people.head.user.save()
+    assert browser.get("/api/docs/").status_code == 401
+    response = browser.post("/api/auth/session/login/",
+                            {"username": people.head.user.username, "password": "pw-head",
+                             "next": "/api/docs/"})
+    assert (response.status_code, response["Location"]) == (302, "/api/docs/")
+    assert b"swagger-ui" in browser.get("/api/docs/").content
+    assert browser.get("/api/schema/").status_code == 200
+
+
+def test_guessing_passwords_on_the_form_is_throttled_like_the_token_login(people, browser):
+    attempts = [browser.post("/api/auth/session/login/",
+                             {"username": people.head.user.username, "password": f"x{i}"})
+                for i in range(11)]
+    assert [r.status_code for r in attempts[:10]] == [200] * 10  # the form, with its error
+    assert attempts[10].status_code == 429 and attempts[10]["Retry-After"]
