@@ -38,8 +38,8 @@ class CaseFilter(django_filters.FilterSet):
     due_before = a_moment(field_name="due_at", lookup_expr="lte")
     received_after = a_moment(field_name="received_at", lookup_expr="gte")
     received_before = a_moment(field_name="received_at", lookup_expr="lte")
-    # "true" or "false"; anything else is a 400, not a silently unfiltered list
-    overdue = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")],
+    # true/false (or 1/0); anything else is a 400, not a silently unfiltered list
+    overdue = django_filters.ChoiceFilter(choices=[(v, v) for v in ("true", "false", "1", "0")],
                                           method="filter_overdue")
     q = django_filters.CharFilter(method="filter_text", max_length=100,
                                   help_text="Substring of number, subject or description "
@@ -51,7 +51,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()
-        if value == "true":
+        if value in ("true", "1"):
             return queryset.filter(due_at__lt=now)
         return queryset.exclude(due_at__lt=now)
 

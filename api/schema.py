@@ -35,7 +35,8 @@ def add_links(result, generator, request, public):
     leads to the case file and the steps open after it. Clients (and schemathesis's
     stateful run) follow them instead of guessing ids."""
     paths = result.get("paths", {})
-    collections = _collections_by_component(paths, result["components"]["schemas"])
+    components = result["components"]["schemas"]
+    collections = _collections_by_component(paths, components)
     for path, methods in paths.items():
         for operation in methods.values():
             for code, response in operation.get("responses", {}).items():
@@ -44,17 +45,33 @@ def add_links(result, generator, request, public):
                     continue
                 if code == "201":
                     targets = _item_operations(paths, collections[component])
+                    source = _id_pointer(component, components)
                 elif "/transitions/" in path:
                     targets = [op for op in _item_operations(paths, "/api/cases/")
                                if op in ("cases_retrieve", "cases_transitions_retrieve")]
+                    source = "$request.path.id"  # the case the step was taken on
                 else:
                     continue
-                if targets:
+                if targets and source:
                     response["links"] = {
-                        target: {"operationId": target,
-                                 "parameters": {"id": "$response.body#/id"}}
+                        target: {"operationId": target, "parameters": {"id": source}}
                         for target in targets}
     return result
+
+
+def _id_pointer(component: str, components) -> str | None:
+    """Where the created object's id is in the response: at the top, or inside the
+    object the response wraps (the case file holds its case under `case`)."""
+    properties = components.get(component, {}).get("properties", {})
+    if "id" in properties:
+        return "$response.body#/id"
+    for name, prop in properties.items():
+        ref = prop.get("$ref") or next((a["$ref"] for a in prop.get("allOf", []) if "$ref" in a),
+                                       "")
+        inner = ref.rsplit("/", 1)[-1]
+        if "id" in components.get(inner, {}).get("properties", {}):
+            return f"$response.body#/{name}/id"
+    return None
 
 
 def _component(response) -> str | None:

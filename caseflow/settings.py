@@ -219,6 +219,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "api.errors.caseflow_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "10/min")},
+    # Throttles count per client address: REMOTE_ADDR unless NUM_PROXIES trusted proxies
+    # in front set X-Forwarded-For (a client could forge the header to evade them).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {

@@ -3,6 +3,7 @@ Django's login form, throttled like the token login (the same "login" rate)."""
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from rest_framework.throttling import ScopedRateThrottle
 
 
@@ -14,7 +15,8 @@ class SessionLoginView(auth_views.LoginView):
         throttle = ScopedRateThrottle()
         if not throttle.allow_request(request, self):
             wait = int(throttle.wait() or 60)
-            return HttpResponse(f"Too many sign-in attempts: try again in {wait} s.",
+            return HttpResponse(gettext("Too many sign-in attempts: try again in %(seconds)d s.")
+                                % {"seconds": wait},
                                 status=429, headers={"Retry-After": str(wait)},
                                 content_type="text/plain; charset=utf-8")
         return super().post(request, *args, **kwargs)

@@ -119,6 +119,8 @@ def engagement_rows_from_file(file) -> list[dict]:
     data = file.read()
     if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
         table = xlsx_table(data)
+    elif isinstance(data, bytes) and data.startswith(UTF16_BOMS):  # Excel's "Unicode text"
+        raise InvalidInput(not_utf8_message(), field="file")
     elif isinstance(data, bytes) and BINARY_CONTROL.search(data[:4096]):
         raise InvalidInput(_("Upload a .csv or .xlsx file."), field="file")
     else:
@@ -139,9 +141,14 @@ def engagement_rows_from_file(file) -> list[dict]:
 
 
 ZIP_MAGIC = b"PK\x03\x04"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Control bytes no text file has (NUL, and the C0 controls but tab, newlines, form feed,
-# escape): an old .xls, a PDF or an image, not CSV.
-BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# the old end-of-file Ctrl-Z, escape): an old .xls, a PDF or an image, not CSV.
+BINARY_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x19\x1c-\x1f]")
+
+
+def not_utf8_message() -> str:
+    return _("The CSV file is not UTF-8: save it as “CSV UTF-8”.")
 
 
 def csv_table(data: bytes | str) -> list[list[str]]:
@@ -149,9 +156,8 @@ def csv_table(data: bytes | str) -> list[list[str]]:
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InvalidInput(_("The CSV file is not UTF-8: save it as “CSV UTF-8”."),
-                               field="file") from exc
-    data = data.removeprefix("\ufeff")
+            raise InvalidInput(not_utf8_message(), field="file") from exc
+    data = data.removeprefix("\ufeff").removesuffix("\x1a")
     return list(csv.reader(io.StringIO(data, newline="")))
 
 

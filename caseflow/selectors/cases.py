@@ -21,11 +21,13 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     case's own deadline and number, never on who submitted it (R8.11)."""
     cases = Case.objects.select_related("handler", "engagement")
     if not staff.has_any_role(OVERSIGHT_ROLES):
-        # Their own work: what they handle, the nonconformities of their post (R7.01).
-        # Signing a per-case commitment (R9.01) opens nothing: it comes before being
-        # assigned, and the file opens with the assignment.
+        # Their own work: what they handle, the nonconformities of their post (R7.01)
+        # and those they carry out a task of (R7.05). Signing a per-case commitment
+        # (R9.01) opens nothing: it comes before being assigned, and the file opens with
+        # the assignment.
         roles = [a.role for a in staff.role_assignments.all()]
-        visible = Q(handler=staff) | Q(nonconformity__responsible_role__in=roles)
+        visible = (Q(handler=staff) | Q(nonconformity__responsible_role__in=roles)
+                   | Q(nonconformity__cycles__tasks__owner=staff))
         if staff.has_role(Role.COMMITTEE_MEMBER):
             visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")
         cases = cases.filter(visible).distinct()

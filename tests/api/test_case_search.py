@@ -27,6 +27,7 @@ def test_filters_by_kind_state_and_overdue(people, api):
     assert client.get("/api/cases/", {"overdue": "true"}).json()["count"] == 0
     assert client.get("/api/cases/", {"kind": "nonsense"}).status_code == 400
     assert client.get("/api/cases/", {"overdue": "false"}).json()["count"] == 1
+    assert client.get("/api/cases/", {"overdue": "0"}).json()["count"] == 1
     assert client.get("/api/cases/", {"overdue": "maybe"}).status_code == 400
 
 

@@ -96,3 +96,31 @@ def test_refusals_speak_the_callers_language(people, api):
     invalid = refused(office.post("/api/cases/", {"kind": "x"}, format="json",
                                   HTTP_ACCEPT_LANGUAGE="zh-hans"), 400)
     assert invalid["detail"] == "输入有误。" and "kind" in invalid["errors"]
+
+
+def test_r7_05_a_task_owner_sees_the_nonconformity_of_the_task(people, api):
+    """Zhou Jie, a verifier, carries out a corrective task: he reads the plan he carries
+    out (the case opens to him with the task, not before)."""
+    from caseflow.actions.nonconformities import (
+        capa_task_assign,
+        nonconformity_analyse,
+        nonconformity_open,
+        nonconformity_sign_off_plan,
+    )
+    from caseflow.models import RoleAssignment
+
+    RoleAssignment.objects.create(staff=people.office_2, role="quality_assurance")
+    case = nonconformity_open(source="routine_inspection", subject="记录不全",
+                              description="记录未归档。", acting_user=people.head)
+    commit(case, people.office_2, people.quality_manager, people.reviewer)
+    nonconformity_analyse(case=case, acting_user=people.office_2, method="five_whys",
+                          analysis="为什么", root_cause="职责不清", correction="补齐",
+                          corrective_action="修订制度",
+                          report_due_on=timezone.localdate() + dt.timedelta(days=30))
+    nonconformity_sign_off_plan(case=case, acting_user=people.quality_manager)
+    reviewer = api(people.reviewer)
+    refused(reviewer.get(f"/api/cases/{case.pk}/"), 404)
+    capa_task_assign(case=case, acting_user=people.office_2, owner=people.reviewer,
+                     description="补齐现场记录", working_days=5)
+    cycle = ok(reviewer.get(f"/api/cases/{case.pk}/"))["cycles"][0]
+    assert cycle["corrective_action"] == "修订制度"

@@ -23,7 +23,7 @@ def test_a_registered_case_links_to_its_file_and_every_workflow_step():
     schema = generated()
     created = links(schema, "/api/cases/", "post", "201")
     assert created["cases_retrieve"] == {
-        "operationId": "cases_retrieve", "parameters": {"id": "$response.body#/id"}}
+        "operationId": "cases_retrieve", "parameters": {"id": "$response.body#/case/id"}}
     steps = {op["operationId"] for path, ops in schema["paths"].items()
              if path.startswith("/api/cases/{id}/transitions/") and path.count("{") == 1
              for op in ops.values()}
@@ -36,6 +36,7 @@ def test_a_workflow_step_links_back_to_the_case_and_what_is_open_next():
     schema = generated()
     step = links(schema, "/api/cases/{id}/transitions/accept/", "post", "200")
     assert set(step) == {"cases_retrieve", "cases_transitions_retrieve"}
+    assert step["cases_retrieve"]["parameters"] == {"id": "$request.path.id"}
     assert links(schema, "/api/cases/{id}/", "get", "200") == {}
 
 
@@ -47,3 +48,29 @@ def test_nested_creations_link_to_their_own_collection():
         "change_requests_apply_create", "change_requests_decide_create"}
     # nothing to link to: no link object at all (an empty one is invalid)
     assert "links" not in schema["paths"]["/api/conflict-analyses/"]["post"]["responses"]["201"]
+
+
+def resolve(schema, node):
+    """A schema node with its $ref (or single allOf $ref) followed."""
+    ref = node.get("$ref") or next((a["$ref"] for a in node.get("allOf", []) if "$ref" in a),
+                                   None)
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else node
+
+
+def test_every_link_reads_an_id_the_response_really_has():
+    schema = generated()
+    checked = 0
+    for path, methods in schema["paths"].items():
+        for operation in methods.values():
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    source = link["parameters"]["id"]
+                    if source == "$request.path.id":
+                        assert "{id}" in path
+                        continue
+                    node = resolve(schema, response["content"]["application/json"]["schema"])
+                    for name in source.removeprefix("$response.body#/").split("/"):
+                        node = resolve(schema, node["properties"][name])
+                    assert node["type"] == "integer", (operation["operationId"], source)
+                    checked += 1
+    assert checked > 10

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from caseflow.models import Role, RoleAssignment
 from caseflow.workdays import CHINA
-from tests.api.steps import PDF, events, ok, pdf, refused, sign, step
+from tests.api.steps import events, ok, pdf, refused, sign, step
 
 pytestmark = pytest.mark.django_db
 
@@ -393,12 +393,14 @@ def test_d1_engagement_import_over_http_feeds_the_disclosure_table(people, api):
                           format="multipart")) == {"created": 2, "updated": 0}
     assert ok(office.post("/api/engagements/import/", upload(REGISTER),
                           format="multipart")) == {"created": 0, "updated": 2}
-    # the format is read from the content: a register mailed as .txt imports, a PDF
+    # the format is read from the content: a register mailed as .txt imports, an image
     # named .csv does not
     assert ok(office.post("/api/engagements/import/", upload(REGISTER, "台账.txt"),
                           format="multipart")) == {"created": 0, "updated": 2}
-    refused(office.post("/api/engagements/import/", upload(PDF, "register.csv"),
-                        format="multipart"), 400)
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
+    body = refused(office.post("/api/engagements/import/", upload(png, "register.csv"),
+                               format="multipart"), 400)
+    assert body["errors"]["file"] == ["请上传 .csv 或 .xlsx 文件。"]
 
     [cement] = ok(office.get("/api/engagements/?report_number=JS25A0012"))["results"]
     assert cement["team_lead"] == people.hu_wei.pk

@@ -29,3 +29,15 @@ def test_guessing_passwords_on_the_form_is_throttled_like_the_token_login(people
                 for i in range(11)]
     assert [r.status_code for r in attempts[:10]] == [200] * 10  # the form, with its error
     assert attempts[10].status_code == 429 and attempts[10]["Retry-After"]
+
+
+def test_a_forged_forwarded_for_header_does_not_reset_the_count(people, browser):
+    """No proxy is trusted by default: throttles count the connecting address."""
+    for i in range(10):
+        browser.post("/api/auth/token/", {"username": people.head.user.username,
+                                          "password": f"x{i}"},
+                     HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    refused = browser.post("/api/auth/token/", {"username": people.head.user.username,
+                                                "password": "x"},
+                           HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert refused.status_code == 429

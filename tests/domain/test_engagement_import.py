@@ -170,6 +170,17 @@ def test_other_file_types_are_refused_by_their_content(content):
         engagement_rows_from_file(io.BytesIO(content))
 
 
+def test_a_utf16_export_is_told_to_save_as_utf8():
+    with pytest.raises(InvalidInput) as refused:
+        engagement_rows_from_file(io.BytesIO("report_number\nJS1\n".encode("utf-16")))
+    assert "UTF-8" in refused.value.message
+
+
+def test_a_csv_ending_in_the_old_end_of_file_mark_imports():
+    rows = engagement_rows_from_file(io.BytesIO(b"report_number\nJS25A0012\n\x1a"))
+    assert rows == [{"report_number": "JS25A0012"}]
+
+
 def test_r8_15_imported_team_is_recused(people):
     """R8.15: the register says Liu Yang verified and the head signed the report: a
     complaint about it may involve neither."""
