@@ -9,9 +9,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from api.throttling import SIGN_IN_THROTTLES
 from api.uploads import WITH_FILES
 from api.views.base import get_or_404, perform, validated
 from caseflow.actions.engagements import engagement_rows_from_file, engagements_import
@@ -35,7 +35,7 @@ class LoginView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = SIGN_IN_THROTTLES
     throttle_scope = "login"
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)

@@ -1,10 +1,11 @@
 """Signing in with a browser session, for Swagger UI (and, later, the staff web pages):
-Django's login form, throttled like the token login (the same "login" rate)."""
+Django's login form, throttled like the token login (per address and per account)."""
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.utils.translation import gettext
-from rest_framework.throttling import ScopedRateThrottle
+
+from api.throttling import SIGN_IN_THROTTLES
 
 
 class SessionLoginView(auth_views.LoginView):
@@ -12,9 +13,10 @@ class SessionLoginView(auth_views.LoginView):
     throttle_scope = "login"  # read by ScopedRateThrottle
 
     def post(self, request, *args, **kwargs):
-        throttle = ScopedRateThrottle()
-        if not throttle.allow_request(request, self):
-            wait = int(throttle.wait() or 60)
+        refusing = [t for t in (cls() for cls in SIGN_IN_THROTTLES)
+                    if not t.allow_request(request, self)]
+        if refusing:
+            wait = int(max(t.wait() or 60 for t in refusing))
             return HttpResponse(gettext("Too many sign-in attempts: try again in %(seconds)d s.")
                                 % {"seconds": wait},
                                 status=429, headers={"Retry-After": str(wait)},
