@@ -66,18 +66,22 @@ def _id_pointer(component: str, components) -> str | None:
     if "id" in properties:
         return "$response.body#/id"
     for name, prop in properties.items():
-        ref = prop.get("$ref") or next((a["$ref"] for a in prop.get("allOf", []) if "$ref" in a),
-                                       "")
-        inner = ref.rsplit("/", 1)[-1]
-        if "id" in components.get(inner, {}).get("properties", {}):
+        if "id" in components.get(_ref_name(prop) or "", {}).get("properties", {}):
             return f"$response.body#/{name}/id"
     return None
 
 
+def _ref_name(node) -> str | None:
+    """The component a schema node refers to, directly or as drf-spectacular wraps a
+    read-only reference (`allOf: [$ref]`)."""
+    refs = [node.get("$ref")] + [a.get("$ref") for a in node.get("allOf", [])]
+    ref = next((r for r in refs if r), None)
+    return ref.rsplit("/", 1)[-1] if ref else None
+
+
 def _component(response) -> str | None:
-    schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-    ref = schema.get("$ref", "")
-    return ref.rsplit("/", 1)[-1] or None
+    return _ref_name(response.get("content", {}).get("application/json", {})
+                     .get("schema", {}))
 
 
 def _collections_by_component(paths, components) -> dict[str, str]:
@@ -95,10 +99,9 @@ def _collections_by_component(paths, components) -> dict[str, str]:
                 collections.setdefault(component, path.removesuffix("{id}/"))
         elif "{" not in path:
             listed = components.get(_component(ok) or "", {})  # Paginated…List
-            listed = listed.get("properties", {}).get("results", {})
-            items = listed.get("items", {})
-            if "$ref" in items:
-                collections.setdefault(items["$ref"].rsplit("/", 1)[-1], path)
+            item = _ref_name(listed.get("properties", {}).get("results", {}).get("items", {}))
+            if item:
+                collections.setdefault(item, path)
     return collections
 
 

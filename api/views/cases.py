@@ -12,7 +12,7 @@ from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.transitions import STEPS
 from api.uploads import ACCEPTED, WITH_FILES, DocumentField, takes_files
-from api.views.base import validated
+from api.views.base import perform, validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.parties import party_erase, party_identity_redacted, party_identity_reveal
@@ -176,19 +176,24 @@ def transition_views() -> dict[str, type[TransitionView]]:
     return views
 
 
+def case_party(request, pk, party_pk) -> tuple[Case, Party]:
+    """A visible case and one of its own parties (submitter or respondent); 404 else."""
+    case = visible_case(request, pk)
+    if party_pk not in (case.submitter_id, case.respondent_id):
+        raise Http404
+    return case, Party.objects.get(pk=party_pk)
+
+
 class RevealView(APIView):
     """R8.13: the identity of a party, if the policy allows the caller; each reveal is
     recorded on the case. Others get it redacted."""
 
     @extend_schema(request=None, responses=IdentitySerializer)
     def post(self, request, pk, party_pk):
-        case = visible_case(request, pk)
-        if party_pk not in (case.submitter_id, case.respondent_id):
-            raise Http404
-        with transaction.atomic():
-            identity = party_identity_reveal(case=case, party=Party.objects.get(pk=party_pk),
-                                             viewer=request.staff)
-        return Response(IdentitySerializer(identity).data)
+        case, party = case_party(request, pk, party_pk)
+        return perform(lambda: party_identity_reveal(case=case, party=party,
+                                                     viewer=request.staff),
+                       IdentitySerializer)
 
 
 class EraseInput(serializers.Serializer):
@@ -201,14 +206,10 @@ class PartyEraseView(APIView):
 
     @extend_schema(request=EraseInput, responses=IdentitySerializer)
     def post(self, request, pk, party_pk):
-        case = visible_case(request, pk)
-        if party_pk not in (case.submitter_id, case.respondent_id):
-            raise Http404
+        _, party = case_party(request, pk, party_pk)
         reason = validated(EraseInput, request)["reason"]
-        with transaction.atomic():
-            party = party_erase(party=Party.objects.get(pk=party_pk), reason=reason,
-                                acting_user=request.staff)
-        return Response(IdentitySerializer(party_identity_redacted(party)).data)
+        return perform(lambda: party_identity_redacted(party_erase(
+            party=party, reason=reason, acting_user=request.staff)), IdentitySerializer)
 
 
 def file_response(description: str) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
@@ -228,7 +227,6 @@ class DeclarationRulingView(APIView):
     def post(self, request, pk):
         declaration = get_or_404(declarations_for_staff(request.staff), pk=pk)
         ruling = validated(RulingInput, request)["ruling"]
-        with transaction.atomic():
-            result = declaration_rule(declaration=declaration, ruling=ruling,
-                                      acting_user=request.staff)
-        return Response(DeclarationSerializer(result).data)
+        return perform(lambda: declaration_rule(declaration=declaration, ruling=ruling,
+                                                acting_user=request.staff),
+                       DeclarationSerializer)
