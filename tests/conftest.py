@@ -1,7 +1,46 @@
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from tests.personas import cement_works, client_authority, engagement, people  # noqa: F401
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", default=os.environ.get("CASEFLOW_TEST_CLOCK"),
+        help="run the whole suite with the clock moved to this ISO date or datetime "
+             "(Asia/Shanghai), e.g. 2027-02-03; also CASEFLOW_TEST_CLOCK. CI runs a pass "
+             "in a future year so that no test expires at the next year boundary.")
+
+
+def pytest_configure(config):
+    clock = config.getoption("--clock")
+    if clock:
+        from zoneinfo import ZoneInfo
+
+        moment = dt.datetime.fromisoformat(clock)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        if len(clock) == 10:  # a date alone: mid-morning on a working day is the usual case
+            moment = moment.replace(hour=10)
+        # tick=True: time passes as usual from there, so ordering by timestamps still works.
+        config._caseflow_clock = time_machine.travel(moment, tick=True)
+        config._caseflow_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_caseflow_clock", None)
+    if clock is not None:
+        clock.stop()
+
+
+def pytest_report_header(config):
+    clock = getattr(config, "_caseflow_clock", None)
+    if clock is not None:
+        return f"clock moved to {config.getoption('--clock')} (time-machine)"
 
 
 @pytest.fixture(autouse=True)

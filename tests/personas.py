@@ -5,9 +5,11 @@ tests with `commit()`, since that is part of what the rules are about.
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from caseflow.actions.intake import PartyDetails, case_register
@@ -40,9 +42,28 @@ class People:
     members: list[Staff]  # Xu, Ma, Guo: the impartiality committee
     newcomer: Staff  # Wu Di joined today and signed nothing yet
 
+    def signed_up(self) -> list[Staff]:
+        """Everyone who signs the annual commitment (all but the newcomer)."""
+        return [self.head, self.deputy_head, self.quality_manager, self.general_manager,
+                self.office, self.office_2, self.handler, self.hu_wei, self.reviewer,
+                *self.members]
+
 
 def annual(staff: Staff) -> None:
     declaration_sign(staff=staff, kind=Declaration.Kind.ANNUAL, year=timezone.localdate().year)
+
+
+@contextmanager
+def clock_at(people: People, moment: dt.datetime):
+    """The clock at `moment`, with everyone's annual commitment (R9.01) for that year on
+    file: the fixture signed for the year the suite runs in, which need not be this one."""
+    with time_machine.travel(moment):
+        year = timezone.localdate().year
+        for s in people.signed_up():
+            if not Declaration.objects.filter(staff=s, kind=Declaration.Kind.ANNUAL,
+                                              year=year).exists():
+                annual(s)
+        yield
 
 
 def commit(case, *staff: Staff) -> None:
@@ -72,12 +93,9 @@ def people(db) -> People:
                               ("guo", "郭女士 Ms. Guo")]],
         newcomer=make("wudi", "吴迪 Wu Di", {Role.CLIENT_OFFICE: HOLDER}),
     )
-    for s in [p.head, p.deputy_head, p.quality_manager, p.general_manager, p.office,
-              p.office_2, p.handler, p.hu_wei, p.reviewer, *p.members]:
+    for s in p.signed_up():
         annual(s)
     return p
-
-
 
 
 @pytest.fixture

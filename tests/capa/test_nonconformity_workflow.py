@@ -45,7 +45,7 @@ from caseflow.models import (
 )
 from caseflow.selectors.archives import dossier_zip
 from caseflow.workdays import CHINA
-from tests.personas import commit, complaint
+from tests.personas import clock_at, commit, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_r7_01_missed_acceptance_opens_a_case_handling_nonconformity_once(people
     """R7.01: a complaint not decided within 7 WD is a fault in its handling: run_due opens
     a nonconformity owned by the client & information office, once."""
     received = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
-    with time_machine.travel(received):
+    with clock_at(people, received):
         late = complaint(people, received_at=received)
         on_time = complaint(people, received_at=received)
         commit(on_time, people.head)

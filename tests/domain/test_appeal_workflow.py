@@ -20,7 +20,7 @@ from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAl
 from caseflow.models import CommitteeVote, DeadlineKind, Notice
 from caseflow.selectors.cases import case_detail, cases_for_staff
 from caseflow.workdays import CHINA
-from tests.personas import commit, complaint
+from tests.personas import clock_at, commit, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -167,11 +167,11 @@ def test_x5_window_counts_from_the_appellants_receipt_of_the_ruling(people):
     the receipt, so the window ends later than counted from the sending."""
     from caseflow.actions.notices import notice_receipt_record
 
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
+    with clock_at(people, dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
         case = ruled_appeal(people)
     sent_window = case.committee_window_ends_at
     sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get()
-    with time_machine.travel(dt.datetime(2026, 11, 9, 10, 0, tzinfo=CHINA)):
+    with clock_at(people, dt.datetime(2026, 11, 9, 10, 0, tzinfo=CHINA)):
         notice_receipt_record(sending=sending, acting_user=people.office,
                               received_on=dt.date(2026, 11, 6))
     case.refresh_from_db()
@@ -210,7 +210,7 @@ def test_x6_a_recused_member_may_not_vote(people):
 def test_x5_ruled_appeal_closes_when_the_committee_window_ends(people):
     """X5: 30 WD after the ruling was notified with no request, run_due closes it; a
     request after the window is refused."""
-    with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
+    with clock_at(people, dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
         case = ruled_appeal(people)
     assert case.deadline_kind == DeadlineKind.WINDOW
     assert case.committee_window_ends_at == dt.datetime(2026, 12, 14, 23, 59, 59, tzinfo=CHINA)

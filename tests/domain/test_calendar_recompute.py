@@ -3,12 +3,11 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from caseflow.actions.calendar import calendar_year_mark_complete
 from caseflow.models import CalendarOverride
 from caseflow.workdays import CHINA
-from tests.personas import commit, complaint
+from tests.personas import clock_at, commit, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ def test_w3_deadline_in_unknown_year_is_provisional_and_marking_complete_recompu
     marks 2027 complete: the deadline moves a day, is no longer provisional, and the case
     records one event for the change. Closed cases are left alone."""
     received = dt.datetime(2026, 12, 28, 10, 0, tzinfo=CHINA)
-    with time_machine.travel(received):
+    with clock_at(people, received):
         case = complaint(people, received_at=received)
         closed = complaint(people, received_at=received)
         commit(closed, people.office)
@@ -45,7 +44,7 @@ def test_w3_deadline_in_unknown_year_is_provisional_and_marking_complete_recompu
 def test_w3_marking_complete_twice_records_nothing_more(people, admin_user):
     """W3: recomputation only records real changes."""
     received = dt.datetime(2026, 12, 28, 10, 0, tzinfo=CHINA)
-    with time_machine.travel(received):
+    with clock_at(people, received):
         case = complaint(people, received_at=received)
     calendar_year_mark_complete(year=2027, acting_user=admin_user)
     calendar_year_mark_complete(year=2027, acting_user=admin_user)

@@ -37,7 +37,8 @@ def test_r8_01_every_case_records_its_scope(people):
 
 def test_numbers_per_kind_and_year_are_never_reused(people):
     first, second = complaint(people), complaint(people)
-    assert (first.number, second.number) == ("TS-2026-0001", "TS-2026-0002")
+    year = first.received_at.astimezone(CHINA).year
+    assert (first.number, second.number) == (f"TS-{year}-0001", f"TS-{year}-0002")
     assert case_number_issue("appeal", 2027) == "SS-2027-0001"
 
 
@@ -76,9 +77,10 @@ def test_correcting_the_kind_gives_a_new_number_and_keeps_the_old_as_alias(
     commit(case, people.office)
     case = case_correct_kind(case=case, kind="dispute", acting_user=people.office,
                              reason="实为委托方争议")
-    assert case.number == "ZY-2026-0001" and case.kind == "dispute"
-    assert CaseNumberAlias.objects.get(number="TS-2026-0001").case == case
-    assert complaint(people).number == "TS-2026-0002"  # the old number is not reused
+    year = case.received_at.astimezone(CHINA).year
+    assert case.number == f"ZY-{year}-0001" and case.kind == "dispute"
+    assert CaseNumberAlias.objects.get(number=f"TS-{year}-0001").case == case
+    assert complaint(people).number == f"TS-{year}-0002"  # the old number is not reused
 
 
 def test_r8_12_a_private_persons_complaint_cannot_become_a_dispute(people):
@@ -92,7 +94,8 @@ def test_r8_12_a_private_persons_complaint_cannot_become_a_dispute(people):
         case_correct_kind(case=case, kind="appeal", acting_user=people.office, reason="x")
     assert refused.value.rule == "R8.08"
     case.refresh_from_db()
-    assert case.number == "TS-2026-0001" and not CaseNumberAlias.objects.exists()
+    year = case.received_at.astimezone(CHINA).year
+    assert case.number == f"TS-{year}-0001" and not CaseNumberAlias.objects.exists()
 
 
 def test_merge_into_a_closed_case_is_refused(people):
@@ -113,7 +116,8 @@ def test_r8_16_internal_problem_opens_a_linked_nonconformity(people, engagement)
         case_report_internal_problem(case=case, acting_user=people.office, description="x")
     nc = case_report_internal_problem(case=case, acting_user=people.head,
                                       description="核查组未核对计量器具校准记录")
-    assert nc.number == "BFH-2026-0001" and nc.origin_case == case
+    year = nc.received_at.astimezone(CHINA).year
+    assert nc.number == f"BFH-{year}-0001" and nc.origin_case == case
     assert nc.nonconformity.source == "verification_work"
     assert case.events.get(action="internal_problem_reported").payload == {
         "nonconformity": nc.pk}
