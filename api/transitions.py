@@ -18,7 +18,7 @@ from caseflow.actions.appeals import appeal_draft_ruling, appeal_organize, appea
 from caseflow.actions.committee import (
     case_refer_committee,
     case_refer_no_eligible,
-    committee_decide,
+    committee_vote,
 )
 from caseflow.actions.complaints import (
     complaint_close_without_reply,
@@ -73,7 +73,6 @@ from caseflow.models import (
     Nonconformity,
     NonconformitySource,
     NoticeSending,
-    Role,
     Staff,
 )
 from caseflow.selectors.cases import cases_for_staff
@@ -130,17 +129,12 @@ class InternalProblem(serializers.Serializer):
                                        default=Nonconformity.Severity.NORMAL)
 
 
-class RoleInput(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
 
 
-class Vote(serializers.Serializer):
-    member = active_staff()
+class CommitteeVoteInput(serializers.Serializer):
+    """X10: the caller's own vote; nobody casts another member's."""
+
     vote = serializers.ChoiceField(choices=CommitteeVote.Vote.choices)
-
-
-class CommitteeDecision(serializers.Serializer):
-    votes = Vote(many=True, allow_empty=False)
     reasoning = text()
 
 
@@ -250,11 +244,9 @@ STEPS: dict[str, Step] = {
     "merge": Step(Merge, kw(case_merge)),
     "correct_kind": Step(CorrectKind, kw(case_correct_kind)),
     "report_internal_problem": Step(InternalProblem, kw(case_report_internal_problem)),
-    "refer_no_eligible": Step(RoleInput, kw(case_refer_no_eligible)),
+    "refer_no_eligible": Step(Empty, kw(case_refer_no_eligible)),
     "set_target": Step(Target, kw(case_target_set)),
-    "committee_decide": Step(CommitteeDecision, lambda case, staff, data: committee_decide(
-        case=case, acting_user=staff, reasoning=data["reasoning"],
-        votes={v["member"]: v["vote"] for v in data["votes"]})),
+    "committee_vote": Step(CommitteeVoteInput, kw(committee_vote)),
     "accept": Step(Accept, kw(case_accept)),
     "reject": Step(Reason, kw(case_reject)),
     # complaints

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_move
+from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue
-from caseflow.errors import InvalidInput, Recused, TransitionNotAllowed
+from caseflow.errors import InvalidInput, TransitionNotAllowed
 from caseflow.models import Case, CommitteeVote, Notice, Role, Staff
-from caseflow.policies.impartiality import eligible_staff, impartiality_refusal
-from caseflow.policies.transitions import DECIDE, DRAFT, RECORD, S
-
-# X2: the step each role is needed for on a case; eligibility is judged for that step.
-ROLE_STEP = {Role.DEPARTMENT_HEAD: DECIDE, Role.QUALITY_MANAGER: DECIDE,
-             Role.GENERAL_MANAGER: DECIDE, Role.CLIENT_OFFICE: RECORD}
+from caseflow.policies.impartiality import eligible_staff
+from caseflow.policies.transitions import S, next_step
 
 
 def committee_members() -> list[Staff]:
@@ -23,49 +21,47 @@ def committee_members() -> list[Staff]:
                                      role_assignments__role=Role.COMMITTEE_MEMBER).distinct())
 
 
+def committee_quorum() -> int:
+    """X6: a majority of the committee's members."""
+    return len(committee_members()) // 2 + 1
+
+
 @transaction.atomic
-def committee_decide(*, case: Case, acting_user: Staff, votes: dict[Staff, str],
-                     reasoning: str) -> Case:
-    """X6: a quorum (a majority of all members) of members none of whom is recused votes;
-    the majority's decision is final and closes the case (R8.10). The decision is the
-    majority vote, never a text that could say otherwise; a tie decides nothing. A named
-    submitter gets the decision in writing."""
-    case, _ = case_begin(case, "committee_decide", acting_user)
-    members = {m.pk for m in committee_members()}
+def committee_vote(*, case: Case, acting_user: Staff, vote: str, reasoning: str) -> Case:
+    """X10: a member casts their own vote, with their reasoning; nobody records another's.
+    Once a quorum (X6) has voted and a majority of the votes cast upholds or overturns,
+    the decision is taken: final, it closes the case (R8.10) and carries every vote and
+    reasoning; a named submitter gets it in writing. Until then the case waits."""
+    case, _ = case_begin(case, "committee_vote", acting_user)
+    if vote not in CommitteeVote.Vote.values:
+        raise InvalidInput(gettext("Unknown vote '%(vote)s'.") % {"vote": vote}, field="vote")
     if not reasoning.strip():
-        raise InvalidInput(gettext("Write the committee's reasoning."), field="reasoning")
-    if acting_user not in votes:
-        raise InvalidInput(gettext("The member recording the decision votes in it."),
-                           rule="X6", field="votes")
-    for member, vote in votes.items():
-        if member.pk not in members:
-            raise InvalidInput(gettext("%(member)s is not a committee member.")
-                               % {"member": member}, rule="X6", field="votes")
-        if vote not in CommitteeVote.Vote.values:
-            raise InvalidInput(gettext("Unknown vote '%(vote)s'.") % {"vote": vote},
-                               field="votes")
-        refusal = impartiality_refusal(case, member, DECIDE)
-        if refusal:
-            raise Recused(gettext("%(member)s may not vote: %(refusal)s")
-                          % {"member": member, "refusal": refusal.message}, rule=refusal.rule)
-    if len(votes) <= len(members) // 2:
-        raise TransitionNotAllowed(
-            gettext("No quorum: %(voted)s of %(members)s members voted; a majority is needed.")
-            % {"voted": len(votes), "members": len(members)},
-            rule="X6")
-    tally = {v: list(votes.values()).count(v) for v in CommitteeVote.Vote.values}
+        raise InvalidInput(gettext("Give the reasoning for your vote."), rule="X10",
+                           field="reasoning")
+    if case.committee_votes.filter(member=acting_user).exists():
+        raise TransitionNotAllowed(gettext("You have already voted on this case."), rule="X10")
+    CommitteeVote.objects.create(case=case, member=acting_user, vote=vote,
+                                 reasoning=reasoning.strip(), cast_at=timezone.now())
+    event_record(case, action="committee_vote_cast", actor=acting_user,
+                 from_state=case.state, to_state=case.state, payload={"vote": vote})
+    votes = list(case.committee_votes.select_related("member").order_by("cast_at", "id"))
+    quorum = committee_quorum()
+    if len(votes) < quorum:
+        return case
+    tally = {v: sum(1 for cast in votes if cast.vote == v) for v in CommitteeVote.Vote.values}
     decided = [v for v in (CommitteeVote.Vote.UPHOLD, CommitteeVote.Vote.OVERTURN)
                if tally[v] * 2 > len(votes)]
     if not decided:
-        raise TransitionNotAllowed(gettext("No majority of the votes cast for upholding or "
-                                           "overturning: no decision."), rule="X6")
-    for member, vote in votes.items():
-        CommitteeVote.objects.create(case=case, member=member, vote=vote)
+        return case  # a quorum without a majority: the remaining members' votes decide
     decision = CommitteeVote.Vote(decided[0])
-    case.outcome = f"{decision.label}: {reasoning}"
+    reasons = "\n".join(f"{cast.member}（{cast.get_vote_display()}）：{cast.reasoning}"
+                        for cast in votes)
+    case.outcome = f"{decision.label}\n{reasons}"
     case_move(case, to_state=S.CLOSED, action="committee_decided", actor=acting_user,
-              payload={"decision": decision.value, "tally": tally,
-                       "members": sorted(m.pk for m in votes)})
+              payload={"decision": decision.value, "tally": tally, "quorum": quorum,
+                       "members": sorted(cast.member_id for cast in votes),
+                       "votes": [{"member": cast.member_id, "vote": cast.vote}
+                                 for cast in votes]})
     notice_issue(case=case, kind=Notice.Kind.COMMITTEE_DECISION, text=case.outcome,
                  approved_by=acting_user)
     notification_queue(case, "committee_decided", role=Role.DEPARTMENT_HEAD)
@@ -89,16 +85,24 @@ def case_refer_committee(*, case: Case, acting_user: Staff, reason: str) -> Case
 
 
 @transaction.atomic
-def case_refer_no_eligible(*, case: Case, role: str, acting_user: Staff) -> Case:
-    """X2: when recusal leaves nobody eligible in a role the case needs, the committee
-    takes it over instead of the case stalling."""
+def case_refer_no_eligible(*, case: Case, acting_user: Staff) -> Case:
+    """X2: when recusal leaves nobody eligible for the case's next step, among the holders,
+    deputies and delegates of the role that step needs, the committee takes the case over
+    instead of it stalling. The role comes from the workflow, not from the caller; a
+    commitment not yet signed makes nobody ineligible (they can sign it)."""
     case, _ = case_begin(case, "refer_no_eligible", acting_user)
-    if role not in Role.values:
-        raise InvalidInput(gettext("Unknown role."), field="role")
-    if eligible_staff(case, role, ROLE_STEP.get(role, DRAFT)):
-        raise TransitionNotAllowed(gettext("Someone eligible holds that role (or deputises): the "
-                                           "case stays with the body."), rule="X2")
+    step = next_step(case.kind, case.state, anonymous=case.anonymous)
+    roles = sorted(step.roles_for(case.state)) if step else []
+    if not roles:
+        raise TransitionNotAllowed(
+            gettext("The next step of this case is its handler's: assign another handler "
+                    "instead of referring it."), rule="X2")
+    eligible = {role: eligible_staff(case, role, step.step) for role in roles}
+    if any(eligible.values()):
+        raise TransitionNotAllowed(
+            gettext("Someone eligible can take the next step (%(step)s): the case stays "
+                    "with the body.") % {"step": step.name}, rule="X2")
     case_move(case, to_state=S.COMMITTEE, action="referred_no_eligible", actor=acting_user,
-              payload={"role": role})
+              payload={"step": step.name, "roles": roles})
     notification_queue(case, "committee_review", role=Role.COMMITTEE_MEMBER)
     return case

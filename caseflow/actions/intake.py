@@ -49,7 +49,10 @@ SUBMITTER_KIND = {
     CaseKind.APPEAL: Party.Kind.APPELLANT,
     CaseKind.DISPUTE: Party.Kind.CLIENT,
 }
-WRITTEN_CHANNELS = {Channel.LETTER, Channel.IN_PERSON}
+# R8.08: an appeal is filed in writing. Email and the web form are writing in themselves;
+# a letter, a visit or a phone call counts only with the written submission attached (for
+# a call: a written record signed by the appellant).
+NEEDS_ATTACHED_WRITING = {Channel.LETTER, Channel.IN_PERSON, Channel.PHONE}
 RECEIVERS = (Role.CLIENT_OFFICE, Role.DEPARTMENT_HEAD)
 
 
@@ -125,7 +128,12 @@ def check_submission(
     if not appealed_decision.strip() or decision_received_on is None:
         raise InvalidInput(gettext("An appeal names the decision appealed and when the appellant "
                                    "received it."), rule="R8.08", field="appealed_decision")
-    if channel in WRITTEN_CHANNELS and not has_document:
+    if channel == Channel.PHONE and not has_document:
+        raise InvalidInput(gettext(
+            "A phone call is not an appeal: an appeal is filed in writing (a letter, an "
+            "email, the web form, or a written record signed by the appellant and attached)."),
+            rule="R8.08", field="channel")
+    if channel in NEEDS_ATTACHED_WRITING and not has_document:
         raise InvalidInput(gettext("An appeal received by letter or in person needs the written "
                                    "submission attached."),
                            rule="R8.08", field="submission_document")

@@ -393,6 +393,11 @@ def serious_review_approve(*, case: Case, acting_user: Staff) -> SeriousReview:
     if review is None or review.checked_by_id is None:
         raise TransitionNotAllowed(gettext("The quality manager checks the review first."),
                                    rule="R7.08")
+    # Written, checked and approved by three different people: whoever holds two of the
+    # roles does only one of the three steps.
+    if acting_user.pk in (review.written_by_id, review.checked_by_id):
+        raise Recused(gettext("Whoever wrote or checked the review does not approve it."),
+                      rule="R7.08")
     review.approved_by = acting_user
     review.save(update_fields=["approved_by"])
     case_note(case, action="serious_review_approved", actor=acting_user,

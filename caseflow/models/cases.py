@@ -123,6 +123,11 @@ class Case(models.Model):
 
     # Appeal facts (R8.08, X5).
     appealed_decision = models.CharField(_("decision appealed"), max_length=300, blank=True)
+    # X11: what an appeal is against, chosen from records: a decision of this body (that
+    # case and its notice) or, through `engagement`, a verification conclusion.
+    appealed_case = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="appeals",
+                                      verbose_name=_("decision appealed (case)"))
     decision_received_on = models.DateField(_("appellant received the decision on"), null=True,
                                             blank=True)
     filed_late = models.BooleanField(_("filed after the 30-working-day window"), default=False)
@@ -246,7 +251,7 @@ class InterestRelationship(models.Model):
 
 
 class CommitteeVote(models.Model):
-    """X6: one member's vote on a committee decision."""
+    """X10: one member's own vote on a referred case, with their reasoning (X6)."""
 
     class Vote(models.TextChoices):
         UPHOLD = "uphold", _("Uphold the ruling")
@@ -256,6 +261,8 @@ class CommitteeVote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="committee_votes")
     member = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     vote = models.CharField(max_length=10, choices=Vote.choices)
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    cast_at = models.DateTimeField(_("cast at"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "member"], name="one_vote")]

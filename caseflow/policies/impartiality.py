@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseflow.errors import Recused, RoleRequired, TransitionNotAllowed
-from caseflow.models import Case, Declaration, InterestRelationship, Staff
+from caseflow.models import Case, CaseKind, Declaration, Engagement, InterestRelationship, Staff
 from caseflow.policies.transitions import DECIDE, REVIEW, TABLES, Transition
 
 # R9.01: a relationship that ended this long ago no longer blocks.
@@ -37,48 +38,95 @@ def case_organization_ids(case: Case) -> set[int]:
     return ids
 
 
-def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Recused | None:
-    """Why `staff` may not take a `step` on `case`, or None when the guard lets them."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    declarations = list(Declaration.objects.filter(staff=staff))
-    annual = [d for d in declarations if d.kind == Declaration.Kind.ANNUAL and d.year == today.year]
-    per_case = [d for d in declarations if d.kind == Declaration.Kind.CASE and d.case_id == case.pk]
-    if not annual:
-        return Recused(_("%(staff)s has no impartiality commitment for %(year)s on file.")
-                       % {"staff": staff, "year": today.year}, rule="R9.01")
-    if not per_case:
-        return Recused(_("%(staff)s has not signed the commitment for case %(number)s.")
-                       % {"staff": staff, "number": case.number}, rule="R9.01")
+def bars_performers(case: Case) -> bool:
+    """R8.15 guards handling a complaint, appeal or dispute. A nonconformity a case opened
+    about the body's own work is handled under section 7, where those whose work failed
+    analyse causes and correct it (manual 8.3(6), R8.16)."""
+    return case.engagement_id is not None and case.kind != CaseKind.NONCONFORMITY
 
-    if case.engagement_id and staff.pk in case.engagement.performers():
+
+def case_recusal(case: Case, staff: Staff, *, today: dt.date) -> Recused | None:
+    """Why `staff` is recused from `case` as a whole (X9: the case is hidden from them),
+    or None. `recused_cases` is the same test as a query; keep the two in step."""
+    if bars_performers(case) and staff.pk in case.engagement.performers():
         return Recused(
             _("%(staff)s performed the verification this case is about (%(report)s).")
             % {"staff": staff, "report": case.engagement.report_number}, rule="R8.15")
+    if case.appealed_case_id and staff.pk in decision_maker_ids(case.appealed_case):
+        return Recused(_("%(staff)s took part in the decision this appeal is against.")
+                       % {"staff": staff}, rule="X11")
     if case.respondent_id and case.respondent.staff_id == staff.pk:
         return Recused(_("The case is about %(staff)s.") % {"staff": staff}, rule="R8.14")
-
-    cutoff = years_before(today, COOLING_OFF_YEARS)
     orgs = case_organization_ids(case)
-    if orgs:
-        blocking = InterestRelationship.objects.filter(
-            declaration__staff=staff, organization_id__in=orgs
-        ).exclude(ended_on__lt=cutoff).first()
-        if blocking:
-            return Recused(
-                _("%(staff)s declared an interest relationship with an organization in this "
-                  "case that ended less than %(years)s years ago.")
-                % {"staff": staff, "years": COOLING_OFF_YEARS}, rule="R9.01")
+    if orgs and InterestRelationship.objects.filter(
+            binding_relationships(staff, today), organization_id__in=orgs).exists():
+        return Recused(
+            _("%(staff)s declared an interest relationship with an organization in this "
+              "case that ended less than %(years)s years ago.")
+            % {"staff": staff, "years": COOLING_OFF_YEARS}, rule="R9.01")
+    if Declaration.objects.filter(staff=staff, kind=Declaration.Kind.CASE, case=case,
+                                  ruling=Declaration.Ruling.PROHIBIT).exists():
+        return Recused(_("The quality manager prohibited %(staff)s from this case.")
+                       % {"staff": staff}, rule="R9.01")
+    return None
 
+
+def binding_relationships(staff: Staff, today: dt.date) -> Q:
+    """R9.01: relationships that still bar: ongoing, or ended less than three years ago
+    (one that ended three years ago or more, 三年以上, no longer does)."""
+    cutoff = years_before(today, COOLING_OFF_YEARS)
+    return Q(declaration__staff=staff) & (Q(ended_on__isnull=True) | Q(ended_on__gt=cutoff))
+
+
+def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
+    """X9 as a query: the cases `staff` is recused from, to leave out of everything they
+    see (file, lists, search, exports, queues). Small id lists are read first so the
+    condition stays cheap on a large table."""
+    today = today or timezone.localdate()
+    performed = list(Engagement.objects.filter(
+        Q(team_lead=staff) | Q(verifiers=staff) | Q(technical_reviewers=staff)
+        | Q(report_signers=staff)).values_list("pk", flat=True).distinct())
+    recused = Q(respondent__staff=staff)
+    if performed:
+        recused |= Q(engagement__in=performed) & ~Q(kind=CaseKind.NONCONFORMITY)
+    orgs = list(InterestRelationship.objects.filter(binding_relationships(staff, today))
+                .values_list("organization_id", flat=True).distinct())
+    if orgs:
+        recused |= (Q(submitter__organization__in=orgs) | Q(respondent__organization__in=orgs)
+                    | Q(engagement__client__in=orgs) | Q(engagement__verified_entity__in=orgs))
+    prohibited = list(Declaration.objects.filter(
+        staff=staff, kind=Declaration.Kind.CASE, ruling=Declaration.Ruling.PROHIBIT,
+    ).values_list("case_id", flat=True))
+    if prohibited:
+        recused |= Q(pk__in=prohibited)
+    decided = Case.objects.filter(
+        Q(drafted_by=staff) | Q(reviewed_by=staff) | Q(notices__approved_by=staff)
+        | Q(findings__recorded_by=staff)).values("pk")
+    recused |= Q(kind=CaseKind.APPEAL, appealed_case__in=decided)
+    return recused
+
+
+def decision_maker_ids(case: Case) -> set[int]:
+    """X11: who drafted (investigated, wrote), reviewed or approved the decision of `case`."""
+    ids = drafter_ids(case)
+    if case.reviewed_by_id:
+        ids.add(case.reviewed_by_id)
+    ids |= set(case.notices.values_list("approved_by_id", flat=True))
+    return ids
+
+
+def step_refusal(case: Case, staff: Staff, step: str, *,
+                 pending_rulings: bool) -> Recused | None:
+    """What bars `staff` from this kind of step on a case they are not recused from:
+    R9.02 restrictions, X3 separation, and (while acting) a conflict awaiting its ruling."""
+    per_case = Declaration.objects.filter(staff=staff, kind=Declaration.Kind.CASE,
+                                          case=case).exclude(potential_conflict="")
     for declaration in per_case:
-        if not declaration.potential_conflict:
-            continue
         if not declaration.ruling:
-            return Recused(_("%(staff)s's declared conflict awaits the quality manager's ruling.")
-                           % {"staff": staff}, rule="R9.01")
-        if declaration.ruling == Declaration.Ruling.PROHIBIT:
-            return Recused(_("The quality manager prohibited %(staff)s from this case.")
-                           % {"staff": staff}, rule="R9.01")
+            if pending_rulings:
+                return Recused(_("%(staff)s's declared conflict awaits the quality manager's "
+                                 "ruling.") % {"staff": staff}, rule="R9.01")
+            continue
         if declaration.ruling == Declaration.Ruling.RESTRICT and step in (DECIDE, REVIEW):
             return Recused(_("%(staff)s may work on this case but not review or decide it.")
                            % {"staff": staff}, rule="R9.02")
@@ -92,6 +140,30 @@ def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Re
         return Recused(_("%(staff)s reviewed this and may not also approve it.")
                        % {"staff": staff}, rule="X3")
     return None
+
+
+def impartiality_refusal(case: Case, staff: Staff, step: str, *, now=None) -> Recused | None:
+    """Why `staff` may not take a `step` on `case`, or None when the guard lets them."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if not Declaration.objects.filter(staff=staff, kind=Declaration.Kind.ANNUAL,
+                                      year=today.year).exists():
+        return Recused(_("%(staff)s has no impartiality commitment for %(year)s on file.")
+                       % {"staff": staff, "year": today.year}, rule="R9.01")
+    if not Declaration.objects.filter(staff=staff, kind=Declaration.Kind.CASE,
+                                      case=case).exists():
+        return Recused(_("%(staff)s has not signed the commitment for case %(number)s.")
+                       % {"staff": staff, "number": case.number}, rule="R9.01")
+    return (case_recusal(case, staff, today=today)
+            or step_refusal(case, staff, step, pending_rulings=True))
+
+
+def ineligibility(case: Case, staff: Staff, step: str) -> Recused | None:
+    """X2: why `staff` cannot take `step` however long one waits: recusal or restriction.
+    A commitment not yet signed, or a declared conflict not yet ruled on, does not make
+    anyone ineligible: they can sign it, the quality manager can rule."""
+    return (case_recusal(case, staff, today=timezone.localdate())
+            or step_refusal(case, staff, step, pending_rulings=False))
 
 
 def drafter_ids(case: Case) -> set[int]:
@@ -168,6 +240,6 @@ def available_transitions(case: Case, staff: Staff) -> list[str]:
 
 
 def eligible_staff(case: Case, role: str, step: str) -> list[Staff]:
-    """X2: holders, deputies and delegates of `role` the guard lets take `step`."""
+    """X2: holders, deputies and delegates of `role` not barred from `step` for good."""
     candidates = Staff.objects.filter(is_active=True, role_assignments__role=role).distinct()
-    return [s for s in candidates if impartiality_refusal(case, s, step) is None]
+    return [s for s in candidates if ineligibility(case, s, step) is None]

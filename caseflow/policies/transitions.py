@@ -63,6 +63,7 @@ class Transition:
     responsible_may: bool = False  # a nonconformity's responsible post may take it (R7.01)
     named_only: bool = False  # not for anonymous complaints (no notice goes anywhere, X4)
     anonymous_only: bool = False
+    advances: bool = False  # the workflow's next main step from its sources (X2)
     roles_in: dict[str, frozenset[str]] = field(default_factory=dict)  # per-source override
 
     def roles_for(self, state: str) -> frozenset[str]:
@@ -92,53 +93,55 @@ def _common(open_states: set[str]) -> dict[str, Transition]:
           handler_may=True),
         t("refer_no_eligible", open_states, {DH, CIO, QM}, RECORD, "X2"),
         t("set_target", with_committee, {DH}, ORGANIZE, "X1"),
-        t("committee_decide", {S.COMMITTEE}, {MEMBER}, DECIDE, "X6"),
+        t("committee_vote", {S.COMMITTEE}, {MEMBER}, DECIDE, "X10"),
     ])
 
 
 COMPLAINT: dict[str, Transition] = _common(_OPEN_COMPLAINT) | dict([
-    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03", named_only=True),
+    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03", named_only=True, advances=True),
     t("reject", {S.RECEIVED}, {DH}, DECIDE, "R8.03", named_only=True),
     # Named: validity after acceptance (R8.04). Anonymous: evaluated first (R8.06, X4).
-    t("evaluate", {S.ACCEPTED}, {DH}, DECIDE, "R8.04", handler_may=True, named_only=True),
+    t("evaluate", {S.ACCEPTED}, {DH}, DECIDE, "R8.04", handler_may=True, named_only=True,
+      advances=True),
     t("evaluate_anonymous", {S.RECEIVED}, {DH}, DECIDE, "R8.06", handler_may=True,
-      anonymous_only=True),
+      anonymous_only=True, advances=True),
     t("record_finding", {S.INVESTIGATING}, {DH}, RECORD, "R8.05", handler_may=True),
-    t("propose", {S.INVESTIGATING}, set(), DRAFT, "R8.05", handler_may=True),
-    t("review", {S.PROPOSED}, {DH}, REVIEW, "R8.07"),
+    t("propose", {S.INVESTIGATING}, set(), DRAFT, "R8.05", handler_may=True, advances=True),
+    t("review", {S.PROPOSED}, {DH}, REVIEW, "R8.07", advances=True),
     t("return_for_rework", {S.PROPOSED, S.REVIEWED}, {DH}, REVIEW, "R8.07",
       roles_in={S.REVIEWED: frozenset({QM})}),
-    t("approve", {S.REVIEWED}, {QM}, DECIDE, "R8.07"),
-    t("send_final_notice", {S.APPROVED}, {CIO}, RECORD, "R8.07", named_only=True),
-    t("close_without_reply", {S.APPROVED}, {CIO, DH}, RECORD, "R8.06", anonymous_only=True),
+    t("approve", {S.REVIEWED}, {QM}, DECIDE, "R8.07", advances=True),
+    t("send_final_notice", {S.APPROVED}, {CIO}, RECORD, "R8.07", named_only=True, advances=True),
+    t("close_without_reply", {S.APPROVED}, {CIO, DH}, RECORD, "R8.06", anonymous_only=True,
+      advances=True),
 ])
 
 APPEAL: dict[str, Transition] = _common(_OPEN_APPEAL) | dict([
-    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03"),
+    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03", advances=True),
     t("reject", {S.RECEIVED}, {DH}, DECIDE, "R8.03"),
-    t("organize", {S.ACCEPTED}, {DH}, ORGANIZE, "R8.09"),
-    t("draft_ruling", {S.IN_HANDLING}, set(), DRAFT, "R8.09", handler_may=True),
-    t("review", {S.RULING_DRAFTED}, {DH}, REVIEW, "R8.09"),
+    t("organize", {S.ACCEPTED}, {DH}, ORGANIZE, "R8.09", advances=True),
+    t("draft_ruling", {S.IN_HANDLING}, set(), DRAFT, "R8.09", handler_may=True, advances=True),
+    t("review", {S.RULING_DRAFTED}, {DH}, REVIEW, "R8.09", advances=True),
     t("return_for_rework", {S.RULING_DRAFTED, S.RULING_REVIEWED}, {DH}, REVIEW, "R8.09",
       roles_in={S.RULING_REVIEWED: frozenset({QM})}),
-    t("approve", {S.RULING_REVIEWED}, {QM}, DECIDE, "R8.09"),
-    t("send_ruling", {S.RULING_APPROVED}, {CIO}, RECORD, "R8.09"),
+    t("approve", {S.RULING_REVIEWED}, {QM}, DECIDE, "R8.09", advances=True),
+    t("send_ruling", {S.RULING_APPROVED}, {CIO}, RECORD, "R8.09", advances=True),
     t("request_committee", {S.RULED}, {CIO}, RECORD, "R8.10"),
     # The body decides every appeal first (R8.10): it refers only a ruling it has made.
     t("refer_committee", {S.RULED}, {DH, QM}, ORGANIZE, "R8.10"),
 ])
 
 DISPUTE: dict[str, Transition] = _common(_OPEN_DISPUTE) | dict([
-    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03"),
+    t("accept", {S.RECEIVED}, {DH}, DECIDE, "R8.03", advances=True),
     t("reject", {S.RECEIVED}, {DH}, DECIDE, "R8.03"),
-    t("answer", {S.ACCEPTED}, {CIO}, DRAFT, "R8.12"),
+    t("answer", {S.ACCEPTED}, {CIO}, DRAFT, "R8.12", advances=True),
     t("record_agreement", {S.ANSWERED}, {CIO}, RECORD, "R8.12"),
     t("refer_department_head", {S.ANSWERED}, {CIO}, RECORD, "R8.12"),
     t("refer_quality_manager", {S.WITH_DEPARTMENT_HEAD}, {DH}, RECORD, "R8.12"),
     t("resolve", {S.WITH_DEPARTMENT_HEAD, S.WITH_QUALITY_MANAGER}, {DH}, DECIDE, "R8.12",
-      roles_in={S.WITH_QUALITY_MANAGER: frozenset({QM})}),
+      roles_in={S.WITH_QUALITY_MANAGER: frozenset({QM})}, advances=True),
     t("mark_impartiality_related", _OPEN_DISPUTE, {DH}, RECORD, "X7"),
-    t("gm_approve", {S.PENDING_GM_APPROVAL}, {GM}, DECIDE, "R8.12"),
+    t("gm_approve", {S.PENDING_GM_APPROVAL}, {GM}, DECIDE, "R8.12", advances=True),
     t("refer_committee", {S.PENDING_GM_APPROVAL}, {GM}, DECIDE, "R8.12"),
 ])
 
@@ -162,6 +165,19 @@ NONCONFORMITY: dict[str, Transition] = dict([
     t("check_serious_review", _OPEN_NONCONFORMITY, {QM}, REVIEW, "R7.08"),
     t("approve_serious_review", _OPEN_NONCONFORMITY, {GM}, DECIDE, "R7.08"),
 ])
+
+def next_step(kind: str, state: str, *, anonymous: bool) -> Transition | None:
+    """X2: the main step that moves a case of `kind` on from `state`: the step whose role
+    must have someone eligible, or the case goes to the committee."""
+    for transition in TABLES[kind].values():
+        if not transition.advances or state not in transition.sources:
+            continue
+        if (transition.named_only and anonymous) or (transition.anonymous_only
+                                                     and not anonymous):
+            continue
+        return transition
+    return None
+
 
 TABLES: dict[str, dict[str, Transition]] = {
     CaseKind.COMPLAINT: COMPLAINT,

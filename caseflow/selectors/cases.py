@@ -8,7 +8,7 @@ from django.db.models import F, Q, QuerySet
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
 from caseflow.models import AnalysisCycle, Case, CaseEvent, Finding, Notice, Role, Staff
-from caseflow.policies.impartiality import available_transitions
+from caseflow.policies.impartiality import available_transitions, recused_cases
 from caseflow.policies.transitions import S
 
 # Roles that oversee every case; others see the cases they work on.
@@ -31,8 +31,9 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
         if staff.has_role(Role.COMMITTEE_MEMBER):
             visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")
         cases = cases.filter(visible).distinct()
-    # A case about someone is not shown to them (R8.14).
-    cases = cases.exclude(respondent__staff=staff)
+    # X9: whoever is recused from a case sees nothing of it, whatever their role (a case
+    # about them, R8.14; work they performed, R8.15; a decision they made, X11; ...).
+    cases = cases.exclude(recused_cases(staff))
     return cases.order_by(F("due_at").asc(nulls_last=True), "number")
 
 

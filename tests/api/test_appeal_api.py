@@ -198,9 +198,10 @@ def test_x5_a_committee_request_after_the_window_is_refused(people, api):
 
 def test_r8_10_x6_committee_queue_and_quorum_decision_close_the_appeal(people, api):
     """R8.10, X6: the appellant asks for the committee; the members find it in their queue,
-    sign their per-case commitments over HTTP, and decide with a quorum (2 of 3). One vote
-    is no quorum, a non-member's vote is refused, an unsigned member may not vote; the
-    decision is final and closes the appeal."""
+    sign their per-case commitments over HTTP, and each casts their own vote (X10): the
+    decision is taken once a quorum (2 of 3) voted. One vote is no quorum, a second vote
+    by the same member and a staff member's vote are refused, an unsigned member may not
+    vote; the decision is final and closes the appeal."""
     case_id, _ = ruled_appeal(people, api)
     office = api(people.office)
     refused(attempt(api(people.head), case_id, "request_committee", {
@@ -217,24 +218,23 @@ def test_r8_10_x6_committee_queue_and_quorum_decision_close_the_appeal(people, a
     assert queue["results"][0]["state"] == "committee"
     assert ok(api(people.hu_wei).get("/api/committee/queue/"))["results"] == []
     # The member sees the case but may not act before signing this case's commitment.
-    assert "committee_decide" not in transitions(xu_client, case_id)
+    assert "committee_vote" not in transitions(xu_client, case_id)
     sign(xu_client, case_id)
     sign(ma_client, case_id)
-    assert "committee_decide" in transitions(xu_client, case_id)
+    assert "committee_vote" in transitions(xu_client, case_id)
 
-    def decide(votes, reasoning="维持原核查结论"):
-        return attempt(xu_client, case_id, "committee_decide", {
-            "reasoning": reasoning,
-            "votes": [{"member": m.pk, "vote": v} for m, v in votes]})
+    def vote(client, choice, reasoning="维持原核查结论"):
+        return attempt(client, case_id, "committee_vote",
+                       {"vote": choice, "reasoning": reasoning})
 
-    refused(decide([(xu, "uphold")]), 409, "X6")  # 1 of 3: no quorum
-    body = refused(decide([(xu, "uphold"), (people.head, "uphold")]), 400, "X6")
-    assert "votes" in body["errors"]
-    refused(decide([(xu, "uphold"), (guo, "uphold")]), 403, "R9.01")  # guo signed nothing
-    refused(decide([(xu, "uphold"), (ma, "overturn")]), 409, "X6")  # a tie decides nothing
-    assert ok(office.get(f"/api/cases/{case_id}/"))["case"]["state"] == "committee"
-
-    detail = ok(decide([(xu, "uphold"), (ma, "uphold")]))
+    refused(vote(api(guo), "uphold"), 403, "R9.01")  # guo signed nothing
+    refused(vote(api(people.head), "uphold"), 403, "X10")  # staff do not vote
+    body = refused(vote(xu_client, "maybe"), 400)
+    assert "vote" in body["errors"]
+    detail = ok(vote(xu_client, "uphold"))
+    assert detail["case"]["state"] == "committee"  # 1 of 3: no quorum
+    refused(vote(xu_client, "overturn"), 409, "X10")  # one vote each
+    detail = ok(vote(ma_client, "uphold", "证据充分"))
     assert detail["case"]["state"] == "closed" and detail["case"]["closed_at"]
     decided = [e for e in detail["events"] if e["action"] == "committee_decided"][0]
     assert decided["payload"]["decision"] == "uphold"
@@ -243,5 +243,5 @@ def test_r8_10_x6_committee_queue_and_quorum_decision_close_the_appeal(people, a
     assert decision["sha256"]
     assert detail["case"]["archive_number"]  # R10.01: archived on closing
     # Final: nothing more to decide, and the queue is empty.
-    refused(decide([(xu, "overturn"), (ma, "overturn")]), 409, "X6")
+    refused(vote(api(guo), "overturn"), 409)
     assert ok(xu_client.get("/api/committee/queue/"))["results"] == []

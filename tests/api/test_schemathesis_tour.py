@@ -218,8 +218,7 @@ def intake_tour(tour):
     declared = tour.sign("deputy", conflicted["id"], potential_conflict="配偶在被核查单位任职")
     tour.call("qm", "declarations_ruling_create", id=declared["id"],
               body={"ruling": "prohibit"})
-    detail = tour.step("office", conflicted["id"], "refer_no_eligible",
-                       {"role": "department_head"})
+    detail = tour.step("office", conflicted["id"], "refer_no_eligible")
     assert detail["case"]["state"] == "committee"
 
 
@@ -227,9 +226,9 @@ def appeal_tour_to_the_committee(tour):
     """R8.08–R8.10, X5, X6: the demo appeal received by letter (its scan opens for the
     office) is accepted, organized, drafted, reviewed, approved and sent by registered
     mail, its receipt recorded; the appellant asks for the committee in the window; two
-    members sign and decide with a quorum. The demo appeal already drafted goes through
-    review, approval and sending by email, and the head refers the ruling to the
-    committee (R8.10), where it shows in the members' queue."""
+    members sign and each casts their own vote: the quorum decides (X10). The demo appeal
+    already drafted goes through review, approval and sending by email, and the head
+    refers the ruling to the committee (R8.10), where it shows in the members' queue."""
     project = tour.staff_id("project")
     case_id = tour.find_case("office", kind="appeal", state="received")
     tour.call("office", "cases_submission_document_retrieve", id=case_id)
@@ -245,12 +244,13 @@ def appeal_tour_to_the_committee(tour):
               body={"received_on": today()})
     tour.step("office", case_id, "request_committee", {
         "requested_at": timezone.now().isoformat(), "reason": "申诉人对复核结论仍有异议"})
-    member1, member2 = tour.staff_id("member1"), tour.staff_id("member2")
     tour.sign("member1", case_id)
     tour.sign("member2", case_id)
-    detail = tour.step("member1", case_id, "committee_decide", {
-        "reasoning": "原核查结论依据充分",
-        "votes": [{"member": member1, "vote": "uphold"}, {"member": member2, "vote": "uphold"}]})
+    detail = tour.step("member1", case_id, "committee_vote",
+                       {"vote": "uphold", "reasoning": "原核查结论依据充分"})
+    assert detail["case"]["state"] == "committee"  # one vote of three: no quorum yet
+    detail = tour.step("member2", case_id, "committee_vote",
+                       {"vote": "uphold", "reasoning": "核查记录完整"})
     assert detail["case"]["state"] == "closed"
 
     drafted = tour.find_case("office", kind="appeal", state="ruling_drafted")

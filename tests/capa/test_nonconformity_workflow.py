@@ -262,6 +262,27 @@ def test_r7_08_serious_nonconformity_closes_only_after_gm_approved_review(people
     assert nonconformity_confirm(case=case, acting_user=people.head).state == "closed"
 
 
+def test_r7_08_whoever_checked_the_review_does_not_approve_it(people):
+    """R7.08: written, checked by the QM, approved by the GM: three people. Someone who
+    holds both the QM's and the GM's role and checked the review may not approve it; the
+    writer may not either."""
+    from caseflow.models import RoleAssignment
+
+    RoleAssignment.objects.create(staff=people.quality_manager, role=Role.GENERAL_MANAGER)
+    RoleAssignment.objects.create(staff=people.head, role=Role.GENERAL_MANAGER)
+    case = opened(people, severity="serious")
+    serious_review_write(case=case, acting_user=people.head, text="影响评估：……")
+    serious_review_check(case=case, acting_user=people.quality_manager)
+    with pytest.raises(Recused) as refused:
+        serious_review_approve(case=case, acting_user=people.quality_manager)
+    assert refused.value.rule == "R7.08"
+    with pytest.raises(Recused) as refused:
+        serious_review_approve(case=case, acting_user=people.head)
+    assert refused.value.rule == "R7.08"
+    assert serious_review_approve(case=case, acting_user=people.general_manager).approved_by == (
+        people.general_manager)
+
+
 def test_r7_08_only_serious_ones_need_the_review(people):
     """R7.08: a normal nonconformity has no serious review to write."""
     case = opened(people)

@@ -13,11 +13,11 @@ from caseflow.actions.appeals import (
     appeal_organize,
     appeal_request_committee,
 )
-from caseflow.actions.committee import case_refer_committee, committee_decide
+from caseflow.actions.committee import case_refer_committee, committee_vote
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import case_accept
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
-from caseflow.models import CommitteeVote, DeadlineKind, Notice
+from caseflow.models import Case, CommitteeVote, DeadlineKind, Notice
 from caseflow.selectors.cases import case_detail, cases_for_staff
 from caseflow.workdays import CHINA
 from tests.personas import clock_at, commit, complaint
@@ -64,6 +64,22 @@ def test_r8_08_appeal_by_letter_needs_the_written_submission(people):
     case = appeal(people, channel="letter",
                   submission_document=ContentFile(b"%PDF-1.4 scan", name="appeal.pdf"))
     assert case.submission_document.name.endswith(".pdf")
+
+
+def test_r8_08_a_phone_call_is_not_an_appeal(people):
+    """R8.08: an appeal is filed in writing. A call alone is refused, saying what writing
+    is needed, and nothing is registered; a call followed by a written record signed by
+    the appellant is an appeal."""
+    from tests.personas import appeal
+
+    with pytest.raises(InvalidInput) as refused:
+        appeal(people, channel="phone")
+    assert (refused.value.rule, refused.value.field) == ("R8.08", "channel")
+    assert "written" in refused.value.message
+    assert not Case.objects.exists()
+    signed_record = ContentFile(b"%PDF-1.4 signed record", name="record.pdf")
+    assert appeal(people, channel="phone", submission_document=signed_record).state == (
+        "received")
 
 
 def ruled_appeal(people, **kw):
@@ -126,15 +142,15 @@ def test_r8_10_committee_decision_is_final_and_closes(people):
                                     requested_at=timezone.now(), reason="申诉人仍有异议")
     assert case.state == "committee" and case.due_step == "committee"
     xu, ma, guo = people.members
-    case = committee_decide(case=case, acting_user=xu, reasoning="维持",
-                            votes={xu: "uphold", ma: "uphold"})
+    committee_vote(case=case, acting_user=xu, vote="uphold", reasoning="维持")
+    case = committee_vote(case=case, acting_user=ma, vote="uphold", reasoning="证据充分")
     assert case.state == "closed"
     assert CommitteeVote.objects.filter(case=case).count() == 2
     decision = case.notices.get(kind=Notice.Kind.COMMITTEE_DECISION)
     assert case.events.get(action="committee_decided").payload["decision"] == "uphold"
-    assert decision.sha256 and "维持" in decision.text
+    assert decision.sha256 and "维持" in decision.text and "证据充分" in decision.text
     with pytest.raises(TransitionNotAllowed):
-        committee_decide(case=case, acting_user=guo, reasoning="改判", votes={guo: "overturn"})
+        committee_vote(case=case, acting_user=guo, vote="overturn", reasoning="改判")
 
 
 def test_r8_10_exceptional_referral_by_the_body_after_ruling(people):
@@ -153,13 +169,15 @@ def test_x6_the_decision_is_what_the_majority_voted_and_a_tie_decides_nothing(pe
     appeal_request_committee(case=case, acting_user=people.office,
                              requested_at=timezone.now(), reason="异议")
     xu, ma, guo = people.members
-    with pytest.raises(TransitionNotAllowed) as refused:
-        committee_decide(case=case, acting_user=xu, reasoning="维持",
-                         votes={xu: "uphold", ma: "overturn"})
-    assert refused.value.rule == "X6"
-    case = committee_decide(case=case, acting_user=xu, reasoning="维持原结论",
-                            votes={xu: "uphold", ma: "overturn", guo: "overturn"})
-    assert case.events.get(action="committee_decided").payload["decision"] == "overturn"
+    committee_vote(case=case, acting_user=xu, vote="uphold", reasoning="维持原结论")
+    case = committee_vote(case=case, acting_user=ma, vote="overturn", reasoning="数据有误")
+    assert case.state == "committee"  # a quorum, but one against one decides nothing
+    case = committee_vote(case=case, acting_user=guo, vote="overturn", reasoning="应改判")
+    decided = case.events.get(action="committee_decided").payload
+    assert decided["decision"] == "overturn"
+    assert decided["votes"] == [{"member": xu.pk, "vote": "uphold"},
+                                {"member": ma.pk, "vote": "overturn"},
+                                {"member": guo.pk, "vote": "overturn"}]
 
 
 def test_x5_window_counts_from_the_appellants_receipt_of_the_ruling(people):
@@ -185,9 +203,9 @@ def test_x6_no_decision_without_quorum(people):
     appeal_request_committee(case=case, acting_user=people.office,
                              requested_at=timezone.now(), reason="异议")
     xu = people.members[0]
-    with pytest.raises(TransitionNotAllowed) as refused:
-        committee_decide(case=case, acting_user=xu, reasoning="维持", votes={xu: "uphold"})
-    assert refused.value.rule == "X6"
+    case = committee_vote(case=case, acting_user=xu, vote="uphold", reasoning="维持")
+    assert case.state == "committee"
+    assert not case.events.filter(action="committee_decided").exists()
 
 
 def test_x6_a_recused_member_may_not_vote(people):
@@ -203,8 +221,8 @@ def test_x6_a_recused_member_may_not_vote(people):
     declaration_rule(declaration=declaration, ruling="prohibit",
                      acting_user=people.quality_manager)
     with pytest.raises(Recused):
-        committee_decide(case=case, acting_user=xu, reasoning="维持",
-                         votes={xu: "uphold", guo: "uphold"})
+        committee_vote(case=case, acting_user=guo, vote="uphold", reasoning="维持")
+    assert not CommitteeVote.objects.filter(case=case).exists()
 
 
 def test_x5_ruled_appeal_closes_when_the_committee_window_ends(people):
@@ -277,13 +295,22 @@ def test_r8_09_registered_mail_receipt_date_is_recorded_as_proof(people):
     assert case.events.filter(action="notice_received").count() == 1
 
 
-def test_x6_the_member_recording_the_decision_is_one_of_the_voters(people):
-    """X6: nobody records a decision they did not vote in."""
+def test_x10_each_member_casts_only_their_own_vote_once(people):
+    """X10: a member votes once, for themself, with reasoning; a second vote, a vote
+    without reasoning and a vote by someone who is no member are refused and change
+    nothing; staff cannot vote for the committee."""
     case = ruled_appeal(people)
     appeal_request_committee(case=case, acting_user=people.office,
                              requested_at=timezone.now(), reason="异议")
-    xu, ma, guo = people.members
+    xu = people.members[0]
     with pytest.raises(InvalidInput) as refused:
-        committee_decide(case=case, acting_user=xu, reasoning="维持",
-                         votes={ma: "uphold", guo: "uphold"})
-    assert refused.value.rule == "X6"
+        committee_vote(case=case, acting_user=xu, vote="uphold", reasoning=" ")
+    assert refused.value.rule == "X10"
+    committee_vote(case=case, acting_user=xu, vote="uphold", reasoning="维持")
+    with pytest.raises(TransitionNotAllowed) as refused:
+        committee_vote(case=case, acting_user=xu, vote="overturn", reasoning="改判")
+    assert refused.value.rule == "X10"
+    with pytest.raises(RoleRequired):
+        committee_vote(case=case, acting_user=people.head, vote="uphold", reasoning="维持")
+    assert list(CommitteeVote.objects.filter(case=case).values_list("member", "vote")) == [
+        (xu.pk, "uphold")]

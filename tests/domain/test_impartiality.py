@@ -153,38 +153,64 @@ def test_r9_02_nobody_rules_on_their_own_conflict(people):
 
 
 def test_x2_case_goes_to_committee_when_nobody_eligible_holds_the_role(people, engagement):
-    """X2: both the head and the deputy signed the report: nobody eligible may decide, so
-    the case is referred to the committee instead of stalling. With someone eligible the
-    referral is refused."""
+    """X2: both the head and the deputy signed the report: nobody eligible may decide
+    acceptance, the case's next step, so the case is referred to the committee instead
+    of stalling. With someone eligible the referral is refused."""
     case = complaint(people, engagement=engagement)
     commit(case, people.head, people.deputy_head, people.office)
     with pytest.raises(TransitionNotAllowed) as refused:
-        case_refer_no_eligible(case=case, role=Role.DEPARTMENT_HEAD, acting_user=people.office)
+        case_refer_no_eligible(case=case, acting_user=people.office)
     assert refused.value.rule == "X2"
     engagement.report_signers.add(people.head, people.deputy_head)
-    case = case_refer_no_eligible(case=case, role=Role.DEPARTMENT_HEAD,
-                                  acting_user=people.office)
+    case = case_refer_no_eligible(case=case, acting_user=people.office)
     assert case.state == "committee"
-    assert case.events.get(action="referred_no_eligible").payload == {"role": "department_head"}
+    assert case.events.get(action="referred_no_eligible").payload == {
+        "step": "accept", "roles": ["department_head"]}
+
+
+def test_x2_an_unsigned_commitment_makes_nobody_ineligible(people):
+    """X2: a fresh named complaint whose head and deputy have not signed its per-case
+    commitment yet stays with the body: they can sign it. The caller cannot name another
+    role (a verifier's, say) to send it to the committee: the role is the next step's."""
+    case = complaint(people)
+    commit(case, people.office)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        case_refer_no_eligible(case=case, acting_user=people.office)
+    assert refused.value.rule == "X2"
+    with pytest.raises(TypeError):
+        case_refer_no_eligible(case=case, acting_user=people.office, role=Role.VERIFIER)
+    case.refresh_from_db()
+    assert case.state == "received"
 
 
 def test_x2_a_restricted_quality_manager_is_not_eligible_to_approve(people):
-    """X2 with R9.02: the only quality manager may work but not decide: nobody eligible
-    approves, so the case may go to the committee."""
-    case = complaint(people)
-    commit(case, people.office)
-    declaration = declaration_sign(staff=people.quality_manager, kind="case", case=case,
-                                   potential_conflict="亲属在受核查方任职")
+    """X2 with R9.02: at approval, the only quality manager may work but not decide, and
+    her delegate is prohibited from the case: nobody eligible approves, so the case goes
+    to the committee. Before approval is the next step the referral is refused."""
+    from caseflow.actions.handling import case_review
     from caseflow.models import RoleAssignment
+    from tests.domain.test_complaint_workflow import investigated
+
+    case = investigated(people)
+    with pytest.raises(TransitionNotAllowed):  # the head reviews next, and can
+        case_refer_no_eligible(case=case, acting_user=people.office)
+    case = case_review(case=case, acting_user=people.head)
 
     RoleAssignment.objects.create(staff=people.general_manager, role="quality_manager",
                                   capacity="delegate")
-    declaration_rule(declaration=declaration, ruling="restrict",
+    qm_conflict = declaration_sign(staff=people.quality_manager, kind="case", case=case,
+                                   potential_conflict="亲属在受核查方任职")
+    declaration_rule(declaration=qm_conflict, ruling="restrict",
                      acting_user=people.general_manager)
-    # The GM delegates for the QM but has signed no per-case commitment: not eligible.
-    case = case_refer_no_eligible(case=case, role=Role.QUALITY_MANAGER,
-                                  acting_user=people.office)
+    gm_conflict = declaration_sign(staff=people.general_manager, kind="case", case=case,
+                                   potential_conflict="曾为投诉人提供咨询")
+    with pytest.raises(TransitionNotAllowed):  # not ruled on yet: the GM may be allowed
+        case_refer_no_eligible(case=case, acting_user=people.office)
+    declaration_rule(declaration=gm_conflict, ruling="prohibit",
+                     acting_user=people.quality_manager)
+    case = case_refer_no_eligible(case=case, acting_user=people.office)
     assert case.state == "committee"
+    assert case.events.get(action="referred_no_eligible").payload["step"] == "approve"
 
 
 def test_x1_a_recused_head_may_not_set_targets(people, engagement):
