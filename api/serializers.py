@@ -55,7 +55,7 @@ class CaseFileSerializer(CaseListSerializer):
         fields = CaseListSerializer.Meta.fields + [
             "description", "anonymous", "submitter", "respondent", "acceptance_due_at",
             "accepted_at", "target_days", "valid", "substantiated", "outcome",
-            "rejection_reason", "impartiality_related", "appealed_decision",
+            "rejection_reason", "impartiality_related", "appealed_case", "appealed_decision",
             "decision_received_on", "filed_late", "committee_window_ends_at",
             "ruling_received_on", "has_submission_document", "archive_number",
             "nonconformity", "origin_case", "merged_into"]

@@ -45,6 +45,7 @@ from caseflow.models import (
     RoleAssignment,
     Staff,
 )
+from caseflow.policies.transitions import FINAL_STATES
 
 admin.site.site_header = _("Caseflow administration")
 admin.site.site_title = _("Caseflow")
@@ -116,6 +117,13 @@ class EngagementAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["client", "verified_entity", "team_lead"]
     filter_horizontal = ["verifiers", "technical_reviewers", "report_signers"]
     change_list_template = "admin/caseflow/engagement/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        # With open cases the team decides recusals (R8.15): it changes only through
+        # engagement_team_set (the register import), which checks and records it.
+        if obj is not None and obj.cases.exclude(state__in=FINAL_STATES).exists():
+            return ["team_lead", "verifiers", "technical_reviewers", "report_signers"]
+        return []
 
     def get_urls(self):
         return [

@@ -135,14 +135,40 @@ def complaint(people, *, engagement=None, anonymous=False, received_at=None,
     )
 
 
+def appealed_engagement() -> Engagement:
+    """The engagement an appeal is against when a test does not say (X11): the cement
+    works' 2025 verification, as in the `engagement` fixture."""
+    found = Engagement.objects.filter(report_number="JS25A0012").first()
+    if found:
+        return found
+    people = {s.user.username: s for s in Staff.objects.select_related("user")}
+    e = Engagement.objects.create(
+        report_number="JS25A0012",
+        client=Organization.objects.get_or_create(
+            credit_code="11100000000013127D",
+            defaults={"name": "某省生态环境厅",
+                      "kind": Organization.Kind.CLIENT_AUTHORITY})[0],
+        verified_entity=Organization.objects.get_or_create(
+            credit_code="91110000600037341L",
+            defaults={"name": "华东水泥有限公司",
+                      "kind": Organization.Kind.VERIFIED_ENTITY})[0],
+        province="江苏", year=2025, batch="第一批", conclusion=Engagement.Conclusion.QUALIFIED,
+        team_lead=people.get("huwei"))
+    if "zhoujie" in people:
+        e.technical_reviewers.add(people["zhoujie"])
+    return e
+
+
 def appeal(people, *, decision_received_on=None, received_at=None, engagement=None,
-           channel=Channel.EMAIL, submission_document=None):
+           channel=Channel.EMAIL, submission_document=None, appealed_case=None):
+    if appealed_case is None and engagement is None:
+        engagement = appealed_engagement()
     return case_register(
         kind=CaseKind.APPEAL, subject="对核查结论的申诉", description="不同意核查结论。",
         scope=Scope.REPORT, channel=channel, received_at=received_at or timezone.now(),
         submitter=PartyDetails(name="李四", email="lisi@example.cn"),
         acting_user=people.office, engagement=engagement,
-        appealed_decision="核查报告 JS25A0012 结论",
+        appealed_decision="核查报告 JS25A0012 结论", appealed_case=appealed_case,
         decision_received_on=decision_received_on or timezone.localdate() - dt.timedelta(days=5),
         submission_document=submission_document,
     )

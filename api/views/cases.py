@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
-from api.transitions import STEPS
+from api.transitions import STEPS, VisibleCase
 from api.uploads import ACCEPTED, WITH_FILES, DocumentField, takes_files
 from api.views.base import perform, validated
 from caseflow.actions.case_files import case_file_open
@@ -68,6 +68,10 @@ class CaseIntakeSerializer(serializers.Serializer):
     engagement = serializers.PrimaryKeyRelatedField(
         queryset=Engagement.objects.all(), required=False, allow_null=True, default=None)
     submission_document = DocumentField(required=False)
+    appealed_case = VisibleCase(
+        required=False, allow_null=True, default=None,
+        help_text="Appeals (X11): the case whose decision is appealed; or give `engagement` "
+                  "for an appeal against a verification conclusion.")
     appealed_decision = serializers.CharField(max_length=300, required=False,
                                               allow_blank=True, default="")
     decision_received_on = serializers.DateField(required=False, allow_null=True,
@@ -88,7 +92,7 @@ class CaseListView(generics.ListCreateAPIView):
 
     @extend_schema(request=CaseIntakeSerializer, responses={201: CaseDetailSerializer})
     def post(self, request):
-        data = validated(CaseIntakeSerializer, request)
+        data = validated(CaseIntakeSerializer, request, context={"staff": request.staff})
         respondent = None
         if data["respondent_name"] or data["respondent_organization"] or data[
                 "respondent_staff"]:
@@ -119,7 +123,7 @@ class CaseListView(generics.ListCreateAPIView):
             submission_document=data.get("submission_document"),
             appealed_decision=data["appealed_decision"],
             decision_received_on=data["decision_received_on"],
-            acting_user=staff)
+            appealed_case=data["appealed_case"], acting_user=staff)
 
 
 

@@ -16,14 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as NumberInvalid
 
-from caseflow.errors import InvalidInput, RoleRequired
+from caseflow.actions.events import event_record
+from caseflow.errors import InvalidInput, Recused, RoleRequired
 from caseflow.models import Engagement, Organization, Role, Staff
+from caseflow.policies.impartiality import case_recusal
+from caseflow.policies.transitions import FINAL_STATES
 
 # Each column and the headers accepted for it (English, Chinese).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -390,12 +394,59 @@ def engagements_import(*, rows: Iterable[dict[str, str]],
             engagement = Engagement(report_number=row.report_number, **fields)
             created += 1
         else:
+            fields.pop("team_lead")  # the team changes through engagement_team_set below
             for name, value in fields.items():
                 setattr(engagement, name, value)
             updated += 1
         engagement._history_user = history_user
         engagement.save()
-        engagement.verifiers.set(row.team["verifiers"])
-        engagement.technical_reviewers.set(row.team["technical_reviewers"])
-        engagement.report_signers.set(row.team["report_signers"])
+        engagement_team_set(engagement=engagement, team_lead=row.team_lead,
+                            team=row.team, acting_user=acting_user)
     return EngagementImport(created=created, updated=updated)
+
+
+def engagement_team(engagement: Engagement) -> dict:
+    """Who performed the engagement (R8.15), as ids: what an event records of a change."""
+    return {"team_lead": engagement.team_lead_id,
+            **{field: sorted(getattr(engagement, field).values_list("pk", flat=True))
+               for field in TEAM}}
+
+
+@transaction.atomic
+def engagement_team_set(*, engagement: Engagement, team_lead: Staff | None,
+                        team: dict[str, list[Staff]], acting_user: Staff | None) -> bool:
+    """Set who led, verified, reviewed and signed an engagement; True if anything changed.
+
+    While the engagement has open cases the team decides who is recused from them
+    (R8.15): nobody recused from one of those cases may change it (or a recused head
+    could sign himself off the report and back into the case, X9), and every change is
+    recorded as an event on each of those cases. `acting_user` None is the command line.
+    """
+    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    engagement._history_user = acting_user.user if acting_user else None
+    before = engagement_team(engagement)
+    after = {"team_lead": team_lead.pk if team_lead else None,
+             **{field: sorted(s.pk for s in team.get(field, [])) for field in TEAM}}
+    if before == after:
+        return False
+    open_cases = list(engagement.cases.exclude(state__in=FINAL_STATES).select_related(
+        "engagement", "respondent", "submitter", "appealed_case"))
+    if acting_user is not None:
+        today = timezone.localdate()
+        for case in open_cases:
+            if case_recusal(case, acting_user, today=today):
+                raise Recused(_(
+                    "%(staff)s is recused from case %(number)s about %(report)s and may not "
+                    "change who performed that engagement.")
+                    % {"staff": acting_user, "number": case.number,
+                       "report": engagement.report_number}, rule="R8.15")
+    if before["team_lead"] != after["team_lead"]:
+        engagement.team_lead = team_lead
+        engagement.save(update_fields=["team_lead"])
+    for field in TEAM:
+        getattr(engagement, field).set(team.get(field, []))
+    for case in open_cases:
+        event_record(case, action="engagement_team_changed", actor=acting_user,
+                     actor_label="" if acting_user else "system", from_state=case.state,
+                     payload={"engagement": engagement.pk, "before": before, "after": after})
+    return True

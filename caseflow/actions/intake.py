@@ -114,7 +114,8 @@ def is_client(organization: Organization | None) -> bool:
 def check_submission(
     *, kind: str, channel: str, received_at: dt.datetime, by_client: bool,
     anonymous: bool, appealed_decision: str, decision_received_on: dt.date | None,
-    has_document: bool,
+    has_document: bool, appealed_case: Case | None = None,
+    engagement: Engagement | None = None,
 ) -> bool:
     """What each kind of submission needs; returns whether an appeal was filed late."""
     if anonymous and kind != CaseKind.COMPLAINT:
@@ -128,6 +129,13 @@ def check_submission(
     if not appealed_decision.strip() or decision_received_on is None:
         raise InvalidInput(gettext("An appeal names the decision appealed and when the appellant "
                                    "received it."), rule="R8.08", field="appealed_decision")
+    if appealed_case is None and engagement is None:
+        raise InvalidInput(gettext(
+            "An appeal names what it appeals from the records: a decision of this body (its "
+            "case) or a verification conclusion (its engagement)."),
+            rule="X11", field="appealed_case")
+    if appealed_case is not None:
+        check_appealable(appealed_case)
     if channel == Channel.PHONE and not has_document:
         raise InvalidInput(gettext(
             "A phone call is not an appeal: an appeal is filed in writing (a letter, an "
@@ -141,17 +149,32 @@ def check_submission(
     return received_at > window.due_at
 
 
+# X11: the decisions of this body an appeal can be against (a committee decision is
+# final, R8.10; an appeal ruling goes on to the committee, not to a new appeal).
+APPEALABLE_NOTICES = (Notice.Kind.REJECTION, Notice.Kind.COMPLAINT_RESULT,
+                      Notice.Kind.DISPUTE_ANSWER)
+
+
+def check_appealable(case: Case) -> None:
+    if not case.notices.filter(kind__in=APPEALABLE_NOTICES).exists():
+        raise InvalidInput(gettext(
+            "Case %(number)s has no decision notice that can be appealed.")
+            % {"number": case.number}, rule="X11", field="appealed_case")
+
+
 @transaction.atomic
 def case_register(
     *, kind: str, subject: str, description: str, scope: str, channel: str,
     received_at: dt.datetime, submitter: PartyDetails, acting_user: Staff | None,
     respondent: PartyDetails | None = None, engagement: Engagement | None = None,
     submission_document=None, appealed_decision: str = "",
-    decision_received_on: dt.date | None = None,
+    decision_received_on: dt.date | None = None, appealed_case: Case | None = None,
 ) -> Case:
     """Register a complaint, appeal or dispute received by any channel.
 
-    `acting_user` None is a submission from the public web form.
+    `acting_user` None is a submission from the public web form. An appeal names what it
+    appeals (X11): `appealed_case`, a decision of this body, or `engagement`, a
+    verification conclusion; an appealed case brings its engagement with it (R8.15).
     """
     if acting_user is not None and not acting_user.has_any_role(RECEIVERS):
         raise RoleRequired(gettext("The client & information office or the department "
@@ -169,11 +192,19 @@ def case_register(
         raise InvalidInput(gettext("Subject and description are required."), field="subject")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput(gettext("A case cannot be received in the future."), field="received_at")
+    if kind != CaseKind.APPEAL:
+        appealed_case = None
+    elif appealed_case is not None:
+        engagement = engagement or appealed_case.engagement
+        appealed_decision = appealed_decision.strip() or appealed_case.number
+    elif engagement is not None:
+        appealed_decision = appealed_decision.strip() or engagement.report_number
     filed_late = check_submission(
         kind=kind, channel=channel, received_at=received_at,
         by_client=is_client(submitter.organization), anonymous=submitter.anonymous,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
-        has_document=bool(submission_document))
+        has_document=bool(submission_document), appealed_case=appealed_case,
+        engagement=engagement)
 
     submitter_party = party_create(SUBMITTER_KIND[kind], submitter)
     respondent_party = party_create(Party.Kind.RESPONDENT, respondent) if respondent else None
@@ -183,7 +214,7 @@ def case_register(
         description=description, scope=scope, channel=channel, received_at=received_at,
         submitter=submitter_party, respondent=respondent_party, engagement=engagement,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
-        filed_late=filed_late,
+        appealed_case=appealed_case, filed_late=filed_late,
     )
     if submission_document:
         case.submission_document = submission_document
@@ -294,7 +325,8 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
         by_client=is_client(case.submitter.organization),
         anonymous=case.anonymous, appealed_decision=case.appealed_decision,
         decision_received_on=case.decision_received_on,
-        has_document=bool(case.submission_document))
+        has_document=bool(case.submission_document), appealed_case=case.appealed_case,
+        engagement=case.engagement)
     old_number = case.number
     CaseNumberAlias.objects.create(case=case, number=old_number)
     case.kind = kind

@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from caseflow.actions.intake import PartyDetails
 from tests.api.steps import PDF, attempt, events, ok, pdf, refused, sign, step, transitions
+from tests.personas import appealed_engagement, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +20,7 @@ def file_appeal(client, *, decision_received_on, document=True, **extra):
         "kind": "appeal", "subject": "对核查结论的申诉", "description": "不同意核查结论。",
         "scope": "a", "channel": "letter", "received_at": timezone.now().isoformat(),
         "submitter_name": "李四", "submitter_address": "江苏省南京市某路1号",
-        "appealed_decision": "核查报告 JS25A0012 结论",
+        "appealed_decision": "核查报告 JS25A0012 结论", "engagement": appealed_engagement().pk,
         "decision_received_on": decision_received_on.isoformat(), **extra}
     if document:
         payload["submission_document"] = pdf("申诉书.pdf")
@@ -245,3 +247,29 @@ def test_r8_10_x6_committee_queue_and_quorum_decision_close_the_appeal(people, a
     # Final: nothing more to decide, and the queue is empty.
     refused(vote(api(guo), "overturn"), 409)
     assert ok(xu_client.get("/api/committee/queue/"))["results"] == []
+
+
+def test_x11_appeal_against_a_decision_of_the_body_over_http(people, api):
+    """X11 over HTTP: the office files an appeal naming the decided complaint; the quality
+    manager who approved that complaint's result gets a 404 for the appeal, and an
+    appeal naming a case the caller cannot see is a 400 on `appealed_case`."""
+    from tests.domain.test_appeal_independence import decided_complaint
+
+    decided = decided_complaint(people)
+    office = api(people.office)
+    payload = {
+        "kind": "appeal", "subject": "对投诉处理结果的申诉", "description": "不服。",
+        "scope": "a", "channel": "email", "received_at": timezone.now().isoformat(),
+        "submitter_name": "张三", "submitter_email": "zhangsan@example.cn",
+        "appealed_decision": "投诉处理结果通知",
+        "decision_received_on": timezone.localdate().isoformat()}
+    body = refused(office.post("/api/cases/", payload, format="json"), 400, "X11")
+    assert "appealed_case" in body["errors"]
+    filed = ok(office.post("/api/cases/", payload | {"appealed_case": decided.pk},
+                           format="json"), 201)["case"]
+    assert filed["appealed_case"] == decided.pk
+    refused(api(people.quality_manager).get(f"/api/cases/{filed['id']}/"), 404)
+    hidden = complaint(people, respondent=PartyDetails(staff=people.hu_wei, name="胡伟"))
+    body = refused(api(people.hu_wei).post("/api/cases/", payload | {
+        "appealed_case": hidden.pk}, format="json"), 400)
+    assert "appealed_case" in body["errors"]

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from caseflow.models import Role, RoleAssignment
 from caseflow.workdays import CHINA
 from tests.api.steps import events, ok, pdf, refused, sign, step
+from tests.personas import appealed_engagement
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,7 @@ def register(client, *, kind="complaint", engagement=None, received_at=None, **e
     if engagement is not None:
         payload["engagement"] = engagement
     if kind == "appeal":
+        payload.setdefault("engagement", appealed_engagement().pk)
         payload |= {"appealed_decision": "核查结论",
                     "decision_received_on": timezone.localdate().isoformat()}
     return ok(client.post("/api/cases/", payload, format="json"), 201)["case"]

@@ -12,7 +12,7 @@ from caseflow.actions.engagements import (
     engagement_rows_from_file,
     engagements_import,
 )
-from caseflow.errors import InvalidInput
+from caseflow.errors import InvalidInput, Recused
 from caseflow.models import Engagement, Organization
 from caseflow.policies.impartiality import impartiality_refusal
 from tests.personas import commit, complaint
@@ -231,3 +231,45 @@ def test_admin_imports_a_register_file(admin_client, people):
     bad = SimpleUploadedFile("register.csv", CSV.replace(CEMENT, "91110000600037341X").encode())
     response = admin_client.post("/admin/caseflow/engagement/import/", {"file": bad})
     assert response.status_code == 200 and "第2行" in response.content.decode()
+
+
+def test_r8_15_a_recused_head_cannot_sign_himself_off_the_report(people):
+    """R8.15, X9: the head signed JS25A0012's report and a complaint about it is open: he
+    may not re-import the row without his name to step back into the case; nothing
+    changes. The office may correct the team; the change is an event on the open case."""
+    engagements_import(rows=rows_from_csv(CSV))
+    engagement = Engagement.objects.get(report_number="JS25A0012")
+    case = complaint(people, engagement=engagement)
+    without_head = CSV.replace("zhoujie,zhangmin", "zhoujie,")
+    with pytest.raises(Recused) as refused:
+        engagements_import(rows=rows_from_csv(without_head), acting_user=people.head)
+    assert refused.value.rule == "R8.15"
+    assert usernames(engagement.report_signers) == {"zhangmin"}
+    assert not case.events.filter(action="engagement_team_changed").exists()
+
+    engagements_import(rows=rows_from_csv(without_head), acting_user=people.office)
+    assert not engagement.report_signers.exists()
+    [changed] = case.events.filter(action="engagement_team_changed")
+    assert changed.actor == people.office
+    assert changed.payload["before"]["report_signers"] == [people.head.pk]
+    assert changed.payload["after"]["report_signers"] == []
+
+
+def test_r8_15_team_changes_of_an_engagement_without_open_cases_record_nothing(people):
+    """R8.15: with no open case the register is corrected freely and no case records it."""
+    engagements_import(rows=rows_from_csv(CSV))
+    engagements_import(rows=rows_from_csv(CSV.replace("zhoujie,zhangmin", "zhoujie,")),
+                       acting_user=people.head)
+    assert not Engagement.objects.get(report_number="JS25A0012").report_signers.exists()
+
+
+def test_r8_15_the_admin_shows_the_team_read_only_while_cases_are_open(admin_client, people):
+    """R8.15: the admin's engagement form cannot change the team of an engagement with
+    open cases (the import, which checks and records, can)."""
+    engagements_import(rows=rows_from_csv(CSV))
+    engagement = Engagement.objects.get(report_number="JS25A0012")
+    form = admin_client.get(f"/admin/caseflow/engagement/{engagement.pk}/change/")
+    assert 'name="report_signers"' in form.content.decode()
+    complaint(people, engagement=engagement)
+    form = admin_client.get(f"/admin/caseflow/engagement/{engagement.pk}/change/")
+    assert 'name="report_signers"' not in form.content.decode()

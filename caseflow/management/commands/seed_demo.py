@@ -149,11 +149,11 @@ class Command(BaseCommand):
         appellant = PartyDetails(name="华东水泥有限公司 李四", organization=cement,
                                  email="lisi@example.cn")
         register("appeal", "对核查结论的申诉", 2, appellant, scope=Scope.REPORT,
-                 channel="letter", appealed_decision="JS25A0031 核查结论",
+                 channel="letter", appealed_decision="JS25A0031 核查结论", engagement=power_job,
                  decision_received_on=timezone.localdate() - dt.timedelta(days=10),
                  submission_document=ContentFile(b"%PDF-1.4 demo scan", name="appeal.pdf"))
         drafted = register("appeal", "对核查发现项的申诉", 12, appellant, scope=Scope.REPORT,
-                           appealed_decision="JS25A0031 不符合项通知",
+                           appealed_decision="JS25A0031 不符合项通知", engagement=power_job,
                            decision_received_on=timezone.localdate() - dt.timedelta(days=20))
         case_accept(case=drafted, acting_user=s["head"], action_to_take="组织复核")
         appeal_organize(case=drafted, acting_user=s["head"], handler=s["project"])
