@@ -22,7 +22,7 @@ from caseflow.actions.case_state import (
 from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
-from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
+from caseflow.deadlines import DEFAULT_TARGETS, appeal_filed_late, appeal_filing_deadline
 from caseflow.errors import Conflict, InvalidInput, Recused, RoleRequired
 from caseflow.models import (
     NUMBER_PREFIX,
@@ -42,7 +42,7 @@ from caseflow.models import (
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import DRAFT, FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
-from caseflow.workdays import china_date
+from caseflow.workdays import Deadline, china_date
 
 SUBMITTER_KIND = {
     CaseKind.COMPLAINT: Party.Kind.COMPLAINANT,
@@ -109,11 +109,10 @@ def is_client(organization: Organization | None) -> bool:
 
 
 def check_submission(
-    *, kind: str, channel: str, received_at: dt.datetime, by_client: bool,
-    anonymous: bool, appealed_decision: str, decision_received_on: dt.date | None,
-    has_document: bool,
-) -> bool:
-    """What each kind of submission needs; returns whether an appeal was filed late."""
+    *, kind: str, channel: str, by_client: bool, anonymous: bool, appealed_decision: str,
+    decision_received_on: dt.date | None, has_document: bool,
+) -> Deadline | None:
+    """What each kind of submission needs; returns an appeal's filing window (R8.08)."""
     if anonymous and kind != CaseKind.COMPLAINT:
         raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                            field="anonymous")
@@ -121,7 +120,7 @@ def check_submission(
         raise InvalidInput(gettext("A dispute is raised by a client organization."), rule="R8.12",
                            field="organization")
     if kind != CaseKind.APPEAL:
-        return False
+        return None
     if not appealed_decision.strip() or decision_received_on is None:
         raise InvalidInput(gettext("An appeal names the decision appealed and when the appellant "
                                    "received it."), rule="R8.08", field="appealed_decision")
@@ -129,8 +128,15 @@ def check_submission(
         raise InvalidInput(gettext("An appeal received by letter or in person needs the written "
                                    "submission attached."),
                            rule="R8.08", field="submission_document")
-    window = appeal_filing_deadline(decision_received_on, calendar_overrides())
-    return received_at > window.due_at
+    return appeal_filing_deadline(decision_received_on, calendar_overrides())
+
+
+def filing_window_set(case: Case, window: Deadline | None) -> None:
+    """Store an appeal's filing window, whether it is provisional (W3) and whether the
+    appeal came after it (R8.08); a case of another kind has none."""
+    case.filing_window_ends_at = window.due_at if window else None
+    case.filing_window_provisional = window.provisional if window else False
+    case.filed_late = window is not None and appeal_filed_late(case.received_at, window)
 
 
 @transaction.atomic
@@ -161,8 +167,8 @@ def case_register(
         raise InvalidInput(gettext("Subject and description are required."), field="subject")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput(gettext("A case cannot be received in the future."), field="received_at")
-    filed_late = check_submission(
-        kind=kind, channel=channel, received_at=received_at,
+    window = check_submission(
+        kind=kind, channel=channel,
         by_client=is_client(submitter.organization), anonymous=submitter.anonymous,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
         has_document=bool(submission_document))
@@ -175,13 +181,13 @@ def case_register(
         description=description, scope=scope, channel=channel, received_at=received_at,
         submitter=submitter_party, respondent=respondent_party, engagement=engagement,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
-        filed_late=filed_late,
     )
+    filing_window_set(case, window)
     if submission_document:
         case.submission_document = submission_document
     case_move(case, to_state=S.RECEIVED, action="received", actor=acting_user,
               actor_label="" if acting_user else "submitter",
-              payload={"channel": channel, "filed_late": filed_late,
+              payload={"channel": channel, "filed_late": case.filed_late,
                        "submitter_party": submitter_party.pk})
     # Until a handler is assigned, the roles that assign one are reminded.
     for role in (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE):
@@ -281,12 +287,13 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
         raise InvalidInput(gettext("Choose another kind: complaint, appeal or dispute."),
                            field="kind")
     # The new kind's intake rules hold as if it had been registered so (R8.06, R8.08, R8.12).
-    case.filed_late = check_submission(
-        kind=kind, channel=case.channel, received_at=case.received_at,
+    window = check_submission(
+        kind=kind, channel=case.channel,
         by_client=is_client(case.submitter.organization),
         anonymous=case.anonymous, appealed_decision=case.appealed_decision,
         decision_received_on=case.decision_received_on,
         has_document=bool(case.submission_document))
+    filing_window_set(case, window)
     old_number = case.number
     CaseNumberAlias.objects.create(case=case, number=old_number)
     case.kind = kind
