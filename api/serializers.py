@@ -56,7 +56,8 @@ class CaseFileSerializer(CaseListSerializer):
             "description", "anonymous", "submitter", "respondent", "acceptance_due_at",
             "accepted_at", "target_days", "valid", "substantiated", "outcome",
             "rejection_reason", "impartiality_related", "appealed_case", "appealed_decision",
-            "decision_received_on", "filed_late", "committee_window_ends_at",
+            "decision_received_on", "filing_window_ends_at", "filing_window_provisional",
+            "filed_late", "committee_window_ends_at",
             "ruling_received_on", "has_submission_document", "archive_number",
             "nonconformity", "origin_case", "merged_into"]
 

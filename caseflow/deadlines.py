@@ -15,6 +15,7 @@ from django.conf import settings
 from caseflow.models import Case, CaseKind, DeadlineKind
 from caseflow.policies.transitions import S
 from caseflow.workdays import (
+    Deadline,
     Overrides,
     add_working_days,
     china_date,
@@ -135,6 +136,38 @@ def reminder_at(due_at: dt.datetime | None, overrides: Overrides) -> dt.datetime
     return end_of_day(day).replace(hour=9, minute=0, second=0)
 
 
-def appeal_filing_deadline(decision_received_on: dt.date, overrides: Overrides):
-    """R8.08: 30 working days from the appellant's receipt of the decision or notice."""
+def appeal_filing_deadline(decision_received_on: dt.date, overrides: Overrides) -> Deadline:
+    """R8.08: 30 working days from the appellant's receipt of the decision or notice.
+
+    Provisional (W3) while any day it counts lies in a year whose schedule is unknown.
+    """
     return add_working_days(decision_received_on, APPEAL_FILING_WORKING_DAYS, overrides)
+
+
+def appeal_filed_late(received_at: dt.datetime, window: Deadline) -> bool:
+    """R8.08: an appeal received after the end of its filing window."""
+    return received_at > window.due_at
+
+
+def task_due(*, assigned_at: dt.datetime | None, working_days: int | None,
+             due_at: dt.datetime, overrides: Overrides) -> Deadline:
+    """R7.05, W3: when a corrective-action task is due, by the current calendar.
+
+    A due date counted in working days from the assignment is the calendar's: it is
+    counted again, so it moves when the calendar changes. A due date without that count
+    (set as a date, as tasks stored before counts were kept are) is a person's decision:
+    the date is kept, but it is provisional while its year's schedule is unknown, as the
+    implementation report's date is (R7.06), since nobody knows yet whether that day will
+    be a working day.
+    """
+    if assigned_at is not None and working_days is not None:
+        return add_working_days(assigned_at, working_days, overrides)
+    return Deadline(due_at, not year_is_known(china_date(due_at).year, overrides))
+
+
+def inspection_target(*, opened_at: dt.datetime, working_days: int | None,
+                      overrides: Overrides) -> Deadline:
+    """R7.04, X1: an internal inspection's target, in working days from its opening
+    (the count it was opened with; the configured default where none was kept)."""
+    days = working_days if working_days is not None else default_target_days("inspection")
+    return add_working_days(opened_at, days, overrides)

@@ -70,8 +70,8 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CapaTask
-        fields = ["id", "case", "cycle", "description", "owner", "due_at", "assigned_by",
-                  "done_at", "progress"]
+        fields = ["id", "case", "cycle", "description", "owner", "assigned_at", "due_at",
+                  "due_working_days", "due_provisional", "assigned_by", "done_at", "progress"]
 
     def get_progress(self, task) -> list[dict]:
         return [{"note": p.note, "recorded_by": p.recorded_by_id, "recorded_at": p.recorded_at}
@@ -107,8 +107,8 @@ class TaskProgressView(APIView):
 class InspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = InternalInspection
-        fields = ["id", "nonconformity", "deviation", "target_at", "target_provisional",
-                  "opened_at", "findings", "completed_by", "completed_at"]
+        fields = ["id", "nonconformity", "deviation", "target_at", "target_working_days",
+                  "target_provisional", "opened_at", "findings", "completed_by", "completed_at"]
 
 
 class DeviationInput(serializers.Serializer):

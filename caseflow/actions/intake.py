@@ -22,7 +22,7 @@ from caseflow.actions.case_state import (
 from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
-from caseflow.deadlines import DEFAULT_TARGETS, appeal_filing_deadline
+from caseflow.deadlines import DEFAULT_TARGETS, appeal_filed_late, appeal_filing_deadline
 from caseflow.errors import Conflict, InvalidInput, Recused, RoleRequired
 from caseflow.models import (
     NUMBER_PREFIX,
@@ -42,7 +42,7 @@ from caseflow.models import (
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import DRAFT, FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
-from caseflow.workdays import china_date
+from caseflow.workdays import Deadline, china_date
 
 SUBMITTER_KIND = {
     CaseKind.COMPLAINT: Party.Kind.COMPLAINANT,
@@ -112,12 +112,11 @@ def is_client(organization: Organization | None) -> bool:
 
 
 def check_submission(
-    *, kind: str, channel: str, received_at: dt.datetime, by_client: bool,
-    anonymous: bool, appealed_decision: str, decision_received_on: dt.date | None,
-    has_document: bool, appealed_case: Case | None = None,
-    engagement: Engagement | None = None,
-) -> bool:
-    """What each kind of submission needs; returns whether an appeal was filed late."""
+    *, kind: str, channel: str, by_client: bool, anonymous: bool, appealed_decision: str,
+    decision_received_on: dt.date | None, has_document: bool,
+    appealed_case: Case | None = None, engagement: Engagement | None = None,
+) -> Deadline | None:
+    """What each kind of submission needs; returns an appeal's filing window (R8.08)."""
     if anonymous and kind != CaseKind.COMPLAINT:
         raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                            field="anonymous")
@@ -125,7 +124,7 @@ def check_submission(
         raise InvalidInput(gettext("A dispute is raised by a client organization."), rule="R8.12",
                            field="organization")
     if kind != CaseKind.APPEAL:
-        return False
+        return None
     if not appealed_decision.strip() or decision_received_on is None:
         raise InvalidInput(gettext("An appeal names the decision appealed and when the appellant "
                                    "received it."), rule="R8.08", field="appealed_decision")
@@ -145,8 +144,15 @@ def check_submission(
         raise InvalidInput(gettext("An appeal received by letter or in person needs the written "
                                    "submission attached."),
                            rule="R8.08", field="submission_document")
-    window = appeal_filing_deadline(decision_received_on, calendar_overrides())
-    return received_at > window.due_at
+    return appeal_filing_deadline(decision_received_on, calendar_overrides())
+
+
+def filing_window_set(case: Case, window: Deadline | None) -> None:
+    """Store an appeal's filing window, whether it is provisional (W3) and whether the
+    appeal came after it (R8.08); a case of another kind has none."""
+    case.filing_window_ends_at = window.due_at if window else None
+    case.filing_window_provisional = window.provisional if window else False
+    case.filed_late = window is not None and appeal_filed_late(case.received_at, window)
 
 
 # X11: the decisions of this body an appeal can be against (a committee decision is
@@ -199,8 +205,8 @@ def case_register(
         appealed_decision = appealed_decision.strip() or appealed_case.number
     elif engagement is not None:
         appealed_decision = appealed_decision.strip() or engagement.report_number
-    filed_late = check_submission(
-        kind=kind, channel=channel, received_at=received_at,
+    window = check_submission(
+        kind=kind, channel=channel,
         by_client=is_client(submitter.organization), anonymous=submitter.anonymous,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
         has_document=bool(submission_document), appealed_case=appealed_case,
@@ -214,13 +220,14 @@ def case_register(
         description=description, scope=scope, channel=channel, received_at=received_at,
         submitter=submitter_party, respondent=respondent_party, engagement=engagement,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
-        appealed_case=appealed_case, filed_late=filed_late,
+        appealed_case=appealed_case,
     )
+    filing_window_set(case, window)
     if submission_document:
         case.submission_document = submission_document
     case_move(case, to_state=S.RECEIVED, action="received", actor=acting_user,
               actor_label="" if acting_user else "submitter",
-              payload={"channel": channel, "filed_late": filed_late,
+              payload={"channel": channel, "filed_late": case.filed_late,
                        "submitter_party": submitter_party.pk})
     # Until a handler is assigned, the roles that assign one are reminded.
     for role in (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE):
@@ -320,13 +327,14 @@ def case_correct_kind(*, case: Case, kind: str, acting_user: Staff, reason: str)
         raise InvalidInput(gettext("Choose another kind: complaint, appeal or dispute."),
                            field="kind")
     # The new kind's intake rules hold as if it had been registered so (R8.06, R8.08, R8.12).
-    case.filed_late = check_submission(
-        kind=kind, channel=case.channel, received_at=case.received_at,
+    window = check_submission(
+        kind=kind, channel=case.channel,
         by_client=is_client(case.submitter.organization),
         anonymous=case.anonymous, appealed_decision=case.appealed_decision,
         decision_received_on=case.decision_received_on,
         has_document=bool(case.submission_document), appealed_case=case.appealed_case,
         engagement=case.engagement)
+    filing_window_set(case, window)
     old_number = case.number
     CaseNumberAlias.objects.create(case=case, number=old_number)
     case.kind = kind

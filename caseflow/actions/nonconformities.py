@@ -45,11 +45,12 @@ def inspection_open(*, nonconformity: Nonconformity | None = None, deviation: st
                     acting_user: Staff | None = None) -> InternalInspection:
     """R7.04: every nonconformity and every recorded deviation opens an internal
     inspection with its own target date."""
-    now = timezone.now()
-    target = add_working_days(now, default_target_days("inspection"), calendar_overrides())
+    working_days = default_target_days("inspection")
+    target = add_working_days(timezone.now(), working_days, calendar_overrides())
     inspection = InternalInspection.objects.create(
         nonconformity=nonconformity, deviation=deviation, target_at=target.due_at,
-        target_provisional=target.provisional, opened_by=acting_user)
+        target_working_days=working_days, target_provisional=target.provisional,
+        opened_by=acting_user)
     notification_queue(nonconformity.case if nonconformity else None, "inspection_opened",
                        role=Role.QUALITY_ASSURANCE, about=f"inspection:{inspection.pk}")
     return inspection
@@ -221,15 +222,20 @@ def nonconformity_return_plan(*, case: Case, acting_user: Staff, reason: str) ->
 @transaction.atomic
 def capa_task_assign(*, case: Case, acting_user: Staff, owner: Staff, description: str,
                      working_days: int) -> CapaTask:
-    """R7.05: quality assurance assigns rectification tasks with owners and due dates."""
+    """R7.05: quality assurance assigns rectification tasks with owners and due dates,
+    counted in working days from now; the count is kept so that the date follows the
+    calendar while its year's schedule is unknown (W3)."""
     case, _ = case_begin(case, "assign_task", acting_user)
     check_impartial(case, owner, DRAFT)
     if not description.strip() or not 1 <= working_days <= 250:
         raise InvalidInput(gettext("A task needs a description and 1–250 working days."),
                            field="description")
-    due = add_working_days(timezone.now(), working_days, calendar_overrides())
+    now = timezone.now()
+    due = add_working_days(now, working_days, calendar_overrides())
     task = CapaTask.objects.create(cycle=current_cycle(case), description=description,
-                                   owner=owner, due_at=due.due_at, assigned_by=acting_user)
+                                   owner=owner, assigned_at=now, due_working_days=working_days,
+                                   due_at=due.due_at, due_provisional=due.provisional,
+                                   assigned_by=acting_user)
     payload = {"task": task.pk, "owner": owner.pk}
     if case.state == S.PLAN_APPROVED:
         case_move(case, to_state=S.IMPLEMENTING, action="task_assigned", actor=acting_user,

@@ -112,6 +112,12 @@ class CapaTask(models.Model):
     description = models.TextField(_("task"))
     owner = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="capa_tasks")
     due_at = models.DateTimeField(_("due at"))
+    # W3: a due date counted in working days from the assignment is recomputed with the
+    # calendar; without a count (a date set as such) it is kept (`task_due`).
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    due_working_days = models.PositiveSmallIntegerField(_("due in working days"), null=True,
+                                                        blank=True)
+    due_provisional = models.BooleanField(_("provisional due date"), default=False)
     assigned_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -138,7 +144,9 @@ class InternalInspection(models.Model):
     deviation = models.TextField(_("deviation from the quality policy or procedures"),
                                  blank=True)
     target_at = models.DateTimeField(_("target"))
-    target_provisional = models.BooleanField(default=False)
+    target_working_days = models.PositiveSmallIntegerField(_("target in working days"),
+                                                           null=True, blank=True)
+    target_provisional = models.BooleanField(_("provisional target"), default=False)
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+")

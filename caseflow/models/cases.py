@@ -131,6 +131,12 @@ class Case(models.Model):
     decision_received_on = models.DateField(_("appellant received the decision on"), null=True,
                                             blank=True)
     filed_late = models.BooleanField(_("filed after the 30-working-day window"), default=False)
+    # R8.08, W3: the window counted from decision_received_on; recomputed with the calendar
+    # while the case is open, and `filed_late` with it.
+    filing_window_ends_at = models.DateTimeField(_("appeal filing window ends at"), null=True,
+                                                 blank=True)
+    filing_window_provisional = models.BooleanField(_("provisional filing window"),
+                                                    default=False)
     committee_window_ends_at = models.DateTimeField(null=True, blank=True)
     ruling_received_on = models.DateField(_("appellant received the ruling on"), null=True,
                                           blank=True)

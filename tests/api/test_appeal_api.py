@@ -273,3 +273,30 @@ def test_x11_appeal_against_a_decision_of_the_body_over_http(people, api):
     body = refused(api(people.hu_wei).post("/api/cases/", payload | {
         "appealed_case": hidden.pk}, format="json"), 400)
     assert "appealed_case" in body["errors"]
+
+
+def test_w3_the_case_file_shows_a_provisional_filing_window_and_filed_late_following_it(
+        people, api):
+    """R8.08, W3: an appeal filed 2027-01-22 against a decision received 2026-12-10 is
+    late by the weekday count (window ends 2027-01-21), and the case file says the window
+    is provisional. The head enters New Year's Day 2027 as a holiday: the window ends
+    2027-01-22, the appeal is no longer late, and the events say why."""
+    from caseflow.workdays import CHINA
+    from tests.personas import clock_at
+
+    with clock_at(people, dt.datetime(2027, 1, 22, 10, 0, tzinfo=CHINA)):
+        office, head = api(people.office), api(people.head)
+        created = ok(file_appeal(office, decision_received_on=dt.date(2026, 12, 10)), 201)
+        case = created["case"]
+        assert (case["filing_window_ends_at"], case["filing_window_provisional"]) == (
+            "2027-01-21T23:59:59+08:00", True)
+        assert case["filed_late"] is True
+        ok(head.post("/api/calendar/overrides/",
+                     {"date": "2027-01-01", "kind": "holiday", "note": "元旦"}, format="json"),
+           201)
+        detail = ok(office.get(f"/api/cases/{case['id']}/"))
+        assert (detail["case"]["filing_window_ends_at"],
+                detail["case"]["filing_window_provisional"]) == (
+            "2027-01-22T23:59:59+08:00", True)
+        assert detail["case"]["filed_late"] is False
+        assert {"filing_window_recomputed", "filed_late_changed"} <= set(events(detail))

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from caseflow.models import Role, RoleAssignment
+from caseflow.workdays import CHINA
 from tests.api.steps import PDF, attempt, events, ok, pdf, refused, sign, step, transitions
 
 pytestmark = pytest.mark.django_db
@@ -344,3 +345,39 @@ def test_r7_07_document_change_control_numbers_a0_then_a1_then_b0(people, api):
                     format="json"), 403, "R7.07")
     assert ok(gm.post(f"/api/change-requests/{change['id']}/decide/", {"approve": True},
                       format="json"))["state"] == "approved"
+
+
+def test_w3_task_due_dates_and_inspection_targets_show_when_they_are_provisional(people,
+                                                                                 api):
+    """W3: on 2026-12-21 a 10-working-day task and the nonconformity's 20-working-day
+    inspection both end in 2027 (no official schedule): the task and inspection lists
+    say they are provisional. QA enters New Year's Day 2027 and marks the year complete:
+    both lists show the dates moved a day and firm, the case file the events."""
+    from tests.personas import clock_at
+
+    with clock_at(people, dt.datetime(2026, 12, 21, 10, 0, tzinfo=CHINA)):
+        case_id, _ = open_nonconformity(people, api)
+        handler, qm, qa = api(people.handler), api(people.quality_manager), api(people.office_2)
+        analyse(handler, case_id, report_due_on="2027-02-26")
+        step(qm, case_id, "sign_off_plan")
+        step(qa, case_id, "assign_task",
+             {"owner": people.handler.pk, "description": "补齐记录", "working_days": 10})
+        [task] = ok(handler.get("/api/tasks/"))["results"]
+        assert (task["due_at"], task["due_provisional"], task["due_working_days"]) == (
+            "2027-01-04T23:59:59+08:00", True, 10)
+        [inspection] = ok(qa.get("/api/inspections/"))["results"]
+        assert (inspection["target_at"], inspection["target_provisional"]) == (
+            "2027-01-18T23:59:59+08:00", True)
+
+        ok(qa.post("/api/calendar/overrides/",
+                   {"date": "2027-01-01", "kind": "holiday", "note": "元旦"}, format="json"),
+           201)
+        ok(qa.post("/api/calendar/years/2027/complete/"))
+        [task] = ok(handler.get("/api/tasks/"))["results"]
+        assert (task["due_at"], task["due_provisional"]) == ("2027-01-05T23:59:59+08:00", False)
+        [inspection] = ok(qa.get("/api/inspections/"))["results"]
+        assert (inspection["target_at"], inspection["target_provisional"]) == (
+            "2027-01-19T23:59:59+08:00", False)
+        detail = ok(qa.get(f"/api/cases/{case_id}/"))
+        assert events(detail).count("task_due_recomputed") == 2
+        assert events(detail).count("inspection_target_recomputed") == 2

@@ -358,3 +358,121 @@ def test_r7_01_a_verifier_does_not_record_nonconformities_in_the_system(people):
         nonconformity_open(source="verification_work", subject="s", description="d",
                            acting_user=people.hu_wei)
     assert refused.value.rule == "R7.01"
+
+
+# W3: from Mon 2026-12-21 the counts run into 2027, which the data package has no
+# schedule for. Counted in weekdays (Fri 2027-01-01 a working day), 10 working days end
+# Mon 2027-01-04 and the inspection's 20 end Mon 2027-01-18; with New Year's Day entered
+# as a holiday each ends a day later.
+BEFORE_NEW_YEAR = dt.datetime(2026, 12, 21, 10, 0, tzinfo=CHINA)
+
+
+def end_of(*ymd):
+    return dt.datetime(*ymd, 23, 59, 59, tzinfo=CHINA)
+
+
+def new_year_holiday(people):
+    from caseflow.actions.calendar_overrides import calendar_override_set
+
+    calendar_override_set(date=dt.date(2027, 1, 1), kind="holiday", note="元旦",
+                          acting_user=people.head)
+
+
+def recomputed(case, action):
+    return [e.payload for e in case.events.filter(action=action).order_by("id")]
+
+
+def test_w3_task_due_date_recomputed_when_the_year_is_marked_complete(people, admin_user):
+    """R7.05, W3: a task of 10 working days assigned 2026-12-21 is due 2027-01-04 by
+    weekdays, provisional. New Year's Day entered as a holiday
+    moves it to 2027-01-05 (an event on the nonconformity); marking 2027 complete ends the
+    provisional mark (another event). A task due inside 2026 is firm and untouched; a task
+    already done keeps its date."""
+    from caseflow.actions.calendar import calendar_year_mark_complete
+
+    with clock_at(people, BEFORE_NEW_YEAR):
+        case, task = implementing(people, due=dt.date(2027, 2, 26))
+        short = capa_task_assign(case=case, acting_user=people.office_2, owner=people.handler,
+                                 description="补齐记录", working_days=3)
+        done = capa_task_assign(case=case, acting_user=people.office_2, owner=people.handler,
+                                description="培训", working_days=10)
+        capa_task_progress_record(task=done, acting_user=people.handler, note="已培训",
+                                  done=True)
+        assert (task.due_at, task.due_provisional) == (end_of(2027, 1, 4), True)
+        assert task.due_working_days == 10
+        assert task.assigned_at.astimezone(CHINA).date() == dt.date(2026, 12, 21)
+        assert (short.due_at, short.due_provisional) == (end_of(2026, 12, 24), False)
+
+        new_year_holiday(people)
+        task.refresh_from_db()
+        assert (task.due_at, task.due_provisional) == (end_of(2027, 1, 5), True)
+        assert recomputed(case, "task_due_recomputed") == [
+            {"task": task.pk, "before": end_of(2027, 1, 4).isoformat(),
+             "after": end_of(2027, 1, 5).isoformat(), "provisional": True}]
+
+        calendar_year_mark_complete(year=2027, acting_user=admin_user)
+        task.refresh_from_db()
+        assert (task.due_at, task.due_provisional) == (end_of(2027, 1, 5), False)
+        assert [p["provisional"] for p in recomputed(case, "task_due_recomputed")] == [
+            True, False]
+        done.refresh_from_db()
+        short.refresh_from_db()
+        assert (done.due_at, done.due_provisional) == (end_of(2027, 1, 4), True)
+        assert (short.due_at, short.due_provisional) == (end_of(2026, 12, 24), False)
+        assert {p["task"] for p in recomputed(case, "task_due_recomputed")} == {task.pk}
+
+
+def test_w3_inspection_target_in_an_unknown_year_is_provisional_and_recomputed(
+        people, admin_user):
+    """R7.04, W3: the inspection a nonconformity opens on 2026-12-21 has its 20-working-
+    day target in 2027: provisional. So has one opened by a recorded deviation. New Year's
+    Day entered as a holiday moves both targets a day (an event on the nonconformity; the
+    deviation's inspection has no case, its history keeps the change); marking 2027
+    complete ends the provisional mark. A completed inspection keeps its target."""
+    from caseflow.actions.calendar import calendar_year_mark_complete
+
+    with clock_at(people, BEFORE_NEW_YEAR):
+        case = opened(people)
+        [inspection] = InternalInspection.objects.filter(nonconformity=case.nonconformity)
+        deviation = deviation_record(description="未按程序评审合同", acting_user=people.head)
+        finished = deviation_record(description="档案室未上锁", acting_user=people.head)
+        inspection_complete(inspection=finished, findings="已整改", acting_user=people.office_2)
+        for opened_inspection in (inspection, deviation):
+            assert (opened_inspection.target_at, opened_inspection.target_provisional,
+                    opened_inspection.target_working_days) == (end_of(2027, 1, 18), True, 20)
+
+        new_year_holiday(people)
+        for moved in (inspection, deviation):
+            moved.refresh_from_db()
+            assert (moved.target_at, moved.target_provisional) == (end_of(2027, 1, 19), True)
+        assert recomputed(case, "inspection_target_recomputed") == [
+            {"inspection": inspection.pk, "before": end_of(2027, 1, 18).isoformat(),
+             "after": end_of(2027, 1, 19).isoformat(), "provisional": True}]
+        assert deviation.history.count() == 2
+
+        calendar_year_mark_complete(year=2027, acting_user=admin_user)
+        for firm in (inspection, deviation):
+            firm.refresh_from_db()
+            assert (firm.target_at, firm.target_provisional) == (end_of(2027, 1, 19), False)
+        assert len(recomputed(case, "inspection_target_recomputed")) == 2
+        finished.refresh_from_db()
+        assert (finished.target_at, finished.target_provisional) == (end_of(2027, 1, 18), True)
+
+
+def test_w3_a_task_due_date_set_as_a_date_is_kept_but_provisional_in_an_unknown_year():
+    """R7.05, W3: a due date set as a date (no working-day count kept) is a person's
+    decision: the calendar never moves it, but it stays provisional until its year's
+    schedule is known; a counted one is counted again."""
+    from caseflow.deadlines import task_due
+    from caseflow.workdays import Overrides
+
+    set_on = end_of(2027, 1, 1)
+    holiday = Overrides(days={dt.date(2027, 1, 1): False})
+    complete = Overrides(days=holiday.days, complete_years=frozenset({2027}))
+    kept = task_due(assigned_at=None, working_days=None, due_at=set_on, overrides=holiday)
+    assert (kept.due_at, kept.provisional) == (set_on, True)
+    kept = task_due(assigned_at=None, working_days=None, due_at=set_on, overrides=complete)
+    assert (kept.due_at, kept.provisional) == (set_on, False)
+    counted = task_due(assigned_at=BEFORE_NEW_YEAR, working_days=10, due_at=set_on,
+                       overrides=holiday)
+    assert (counted.due_at, counted.provisional) == (end_of(2027, 1, 5), True)
