@@ -39,10 +39,14 @@ class SendInput(serializers.Serializer):
     registered_mail_number = serializers.CharField(max_length=40, required=False,
                                                    allow_blank=True, default="")
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices,
+                                        required=False, default=NoticeSending.Recipient.SUBMITTER,
+                                        help_text="Which party concerned it went to (R8.09).")
 
 
 class NoticeSendView(APIView):
-    """Record a sending of an approved notice with its proof (the office)."""
+    """Record a sending of an approved notice to one party concerned with its proof (the
+    office, R8.09)."""
 
     @extend_schema(request=SendInput, responses={201: SendingSerializer})
     def post(self, request, pk, notice_pk):
