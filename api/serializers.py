@@ -84,10 +84,17 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class SendingSerializer(serializers.ModelSerializer):
+    """One sending to one party concerned (R8.09): the submitter (its party record,
+    identity not shown: R8.13) or the engagement's client (its organization)."""
+
+    recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices,
+                                        read_only=True)
+
     class Meta:
         model = NoticeSending
         fields = ["id", "channel", "sha256", "sent_at", "sent_by", "email_message_id",
-                  "registered_mail_number", "received_on"]
+                  "registered_mail_number", "received_on", "recipient", "recipient_party",
+                  "recipient_organization"]
 
 
 class NoticeSerializer(serializers.ModelSerializer):

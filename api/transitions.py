@@ -64,6 +64,7 @@ from caseflow.actions.nonconformities import (
     serious_review_check,
     serious_review_write,
 )
+from caseflow.actions.notices import SendingProof
 from caseflow.deadlines import DEFAULT_TARGETS
 from caseflow.models import (
     AnalysisCycle,
@@ -165,12 +166,23 @@ class Note(serializers.Serializer):
     note = text(required=False, allow_blank=True, default="")
 
 
-class SendDecision(serializers.Serializer):
+class SendingProofInput(serializers.Serializer):
+    """One sending's channel and proof."""
+
     channel = serializers.ChoiceField(choices=NoticeSending.Channel.choices)
     email_message_id = text(required=False, allow_blank=True, default="", max_length=200)
     registered_mail_number = text(required=False, allow_blank=True, default="",
                                   max_length=40)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SendDecision(SendingProofInput):
+    """R8.09: the sending to the submitter (the fields as before) and, where the case
+    concerns an engagement whose client (项目委托方) did not file it, the sending to that
+    client: required then, refused otherwise."""
+
+    client = SendingProofInput(required=False, allow_null=True, default=None,
+                   help_text="The sending to the engagement's client (项目委托方).")
 
 
 class Ruling(serializers.Serializer):
@@ -237,6 +249,12 @@ def kw(action, **renames):
     return perform
 
 
+def send_decision(case, staff, data):
+    client = data.pop("client", None)
+    return case_send_decision(case=case, acting_user=staff, **data,
+                              client=SendingProof(**client) if client else None)
+
+
 STEPS: dict[str, Step] = {
     # every kind
     "assign": Step(Handler, kw(case_assign)),
@@ -257,12 +275,12 @@ STEPS: dict[str, Step] = {
     "review": Step(Note, kw(case_review)),
     "return_for_rework": Step(Reason, kw(case_return_for_rework)),
     "approve": Step(Empty, kw(case_approve)),
-    "send_final_notice": Step(SendDecision, kw(case_send_decision)),
+    "send_final_notice": Step(SendDecision, send_decision),
     "close_without_reply": Step(Empty, kw(complaint_close_without_reply)),
     # appeals
     "organize": Step(Handler, kw(appeal_organize)),
     "draft_ruling": Step(Ruling, kw(appeal_draft_ruling)),
-    "send_ruling": Step(SendDecision, kw(case_send_decision)),
+    "send_ruling": Step(SendDecision, send_decision),
     "request_committee": Step(RequestCommittee, kw(appeal_request_committee)),
     "refer_committee": Step(Reason, kw(case_refer_committee)),
     # disputes

@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "FindingMethodEnum": "caseflow.models.cases.Finding.Method",
         "AnalysisMethodEnum": "caseflow.models.capa.AnalysisCycle.Method",
         "SendingChannelEnum": "caseflow.models.notices.NoticeSending.Channel",
+        "SendingRecipientEnum": "caseflow.models.notices.NoticeSending.Recipient",
         "NoticeKindEnum": "caseflow.models.notices.Notice.Kind",
         "DocumentKindEnum": "caseflow.models.records.ControlledDocument.Kind",
         "DeclarationKindEnum": "caseflow.models.cases.Declaration.Kind",

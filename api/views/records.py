@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -13,6 +13,7 @@ from api.uploads import WITH_FILES, DocumentField
 from api.views.base import get_or_404, perform, validated
 from api.views.cases import visible_case
 from caseflow.actions.archives import (
+    archive_dossier_open,
     archive_loan_decide,
     archive_loan_request,
     archive_loan_return,
@@ -21,7 +22,6 @@ from caseflow.actions.archives import (
     disclosure_mark_done,
     disclosure_request_create,
 )
-from caseflow.actions.case_files import case_file_open
 from caseflow.actions.notices import notice_receipt_record, notice_send
 from caseflow.models import ArchiveLoan, ArchiveRecord, DisclosureRequest, NoticeSending
 from caseflow.selectors.archives import dossier_zip
@@ -39,10 +39,14 @@ class SendInput(serializers.Serializer):
     registered_mail_number = serializers.CharField(max_length=40, required=False,
                                                    allow_blank=True, default="")
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices,
+                                        required=False, default=NoticeSending.Recipient.SUBMITTER,
+                                        help_text="Which party concerned it went to (R8.09).")
 
 
 class NoticeSendView(APIView):
-    """Record a sending of an approved notice with its proof (the office)."""
+    """Record a sending of an approved notice to one party concerned with its proof (the
+    office, R8.09)."""
 
     @extend_schema(request=SendInput, responses={201: SendingSerializer})
     def post(self, request, pk, notice_pk):
@@ -159,16 +163,16 @@ class LoanReturnView(APIView):
 
 
 class DossierView(APIView):
-    """R10.05: the archived dossier as a zip (`序号-文件名称`, event manifest last)."""
+    """R10.05, X12: the archived dossier as a zip (`序号-文件名称`, event manifest last),
+    for the client & information office and a borrower during an approved loan."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiResponse(
         response=OpenApiTypes.BINARY, description="the dossier")})
     def get(self, request, pk):
-        case = visible_case(request, pk)
-        if not hasattr(case, "archive"):
-            raise Http404
-        case_file_open(case=case, viewer=request.staff, label="dossier")
-        name, data = dossier_zip(case)
+        # Through the archive, not the case file: a borrower sees the record only (X12).
+        archive = get_or_404(archives_for_staff(request.staff), case_id=pk)
+        archive_dossier_open(archive=archive, viewer=request.staff)
+        name, data = dossier_zip(archive.case)
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caseflow.actions.case_files import case_file_open
 from caseflow.actions.events import event_record
 from caseflow.actions.notifications import notification_queue
-from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
+from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import (
     ArchiveLoan,
     ArchiveRecord,
@@ -19,6 +20,7 @@ from caseflow.models import (
     Role,
     Staff,
 )
+from caseflow.selectors.visibility import live_loans
 
 RETENTION_YEARS = 10  # R10.04: at least 10 years
 
@@ -143,6 +145,53 @@ def archive_loans_remind_overdue(*, now: dt.datetime) -> list[ArchiveLoan]:
             notification_queue(loan.archive.case, "loan_overdue", role=Role.DEPARTMENT_HEAD)
             reminded.append(loan)
     return reminded
+
+
+def loan_refusal(archive: ArchiveRecord, viewer: Staff) -> RoleRequired:
+    """Why the dossier is closed to `viewer`, naming their own loan's state if they have
+    one (X12, R10.02)."""
+    loan = ArchiveLoan.objects.filter(archive=archive, borrower=viewer).order_by("-id").first()
+    if loan is None:
+        message = _("The archived dossier opens only to the client & information office and "
+                    "to a borrower during a loan the department head approved.")
+    elif loan.state == ArchiveLoan.State.REQUESTED:
+        message = _("Your loan awaits the department head's approval.")
+    elif loan.state == ArchiveLoan.State.REJECTED:
+        message = _("The department head refused your loan.")
+    elif loan.state == ArchiveLoan.State.RETURNED:
+        message = _("You returned this dossier; borrow it again to open it.")
+    else:
+        message = _("Your loan ended on %(date)s; borrow the dossier again to open it.") % {
+            "date": loan.return_due_on.isoformat()}
+    return RoleRequired(message, rule="X12")
+
+
+@transaction.atomic
+def archive_dossier_open(*, archive: ArchiveRecord, viewer: Staff) -> ArchiveRecord:
+    """X12: an archived dossier opens to the client & information office, which keeps the
+    archive (R10.01), and to a borrower during a loan the department head approved and
+    that is neither returned nor past its return date (R10.02); to nobody else, not even
+    the case's handler. Every opening is recorded on the case."""
+    case = archive.case
+    loan = live_loans(borrower=viewer).filter(archive=archive).order_by("-id").first()
+    if loan is None:
+        if not viewer.has_role(Role.CLIENT_OFFICE):
+            raise loan_refusal(archive, viewer)
+        # The office keeps the archive; like any file naming the submitter, it opens to
+        # an office member who is not recused from the case (R8.13). Recorded there.
+        case_file_open(case=case, viewer=viewer, label="dossier")
+        return archive
+    # A loan does not lift recusal (X9): the dossier stays closed to whom it is about.
+    if case.respondent_id and case.respondent.staff_id == viewer.pk:
+        raise Recused(_("The case is about %(staff)s.") % {"staff": viewer}, rule="R8.14")
+    if case.engagement_id and viewer.pk in case.engagement.performers():
+        raise Recused(_("%(staff)s performed the verification this case is about "
+                        "(%(report)s).") % {"staff": viewer,
+                                            "report": case.engagement.report_number},
+                      rule="R8.15")
+    event_record(case, action="file_opened", actor=viewer, from_state=case.state,
+                 payload={"file": "dossier", "loan": loan.pk})
+    return archive
 
 
 @transaction.atomic

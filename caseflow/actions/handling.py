@@ -4,11 +4,13 @@ appeal rulings (R8.09) share. The drafter does not review; the approver is neith
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db import transaction
 from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_begin, case_move
-from caseflow.actions.notices import notice_issue, notice_send
+from caseflow.actions.notices import SendingProof, notice_issue, notice_recipients, notice_send
 from caseflow.actions.notifications import notification_queue, notify_owner
 from caseflow.errors import InvalidInput
 from caseflow.models import Case, CaseKind, Notice, NoticeSending, Role, Staff
@@ -60,18 +62,38 @@ def case_approve(*, case: Case, acting_user: Staff) -> Case:
 @transaction.atomic
 def case_send_decision(
     *, case: Case, acting_user: Staff, channel: str, email_message_id: str = "",
-    registered_mail_number: str = "", received_on=None,
+    registered_mail_number: str = "", received_on=None, client: SendingProof | None = None,
 ) -> Case:
-    """The client & information office sends the approved notice in writing and records
-    the proof; a complaint closes, an appeal ruling becomes binding (R8.09)."""
+    """The client & information office sends the approved notice in writing to every
+    party concerned and records one sending each with its proof (R8.09): the submitter
+    (`channel` and the proof beside it) and, where the case concerns an engagement whose
+    client (项目委托方) did not file it, that client (`client`). A complaint closes, an
+    appeal ruling becomes binding."""
     case, _ = case_begin(case, SEND_STEP[case.kind], acting_user)
+    concerned = {r.key for r in notice_recipients(case)}
+    if NoticeSending.Recipient.CLIENT in concerned and client is None:
+        raise InvalidInput(gettext("This case concerns a client (项目委托方): record the "
+                                   "sending of the notice to the client too."),
+                           rule="R8.09", field="client")
+    if NoticeSending.Recipient.CLIENT not in concerned and client is not None:
+        raise InvalidInput(gettext("This case concerns no client besides the submitter."),
+                           rule="R8.09", field="client")
     notice = case.notices.filter(kind=NOTICE_KIND[case.kind]).latest("approved_at", "id")
-    notice_send(notice=notice, channel=channel, acting_user=acting_user,
-                email_message_id=email_message_id,
-                registered_mail_number=registered_mail_number, received_on=received_on)
+    sendings = [notice_send(notice=notice, channel=channel, acting_user=acting_user,
+                            email_message_id=email_message_id,
+                            registered_mail_number=registered_mail_number,
+                            received_on=received_on)]
+    if client is not None:
+        try:
+            sendings.append(notice_send(
+                notice=notice, acting_user=acting_user,
+                recipient=NoticeSending.Recipient.CLIENT, **asdict(client)))
+        except InvalidInput as error:  # name the field of the client's proof
+            error.field = f"client.{error.field}" if error.field else "client"
+            raise
     if channel == NoticeSending.Channel.EMAIL:
         notification_queue(case, "decision_notice", party=case.submitter)
     to_state = S.CLOSED if case.kind == CaseKind.COMPLAINT else S.RULED
     # An appeal ruling becomes binding; the X5 window for the committee starts now.
     return case_move(case, to_state=to_state, action="decision_sent", actor=acting_user,
-                     payload={"notice": notice.pk})
+                     payload={"notice": notice.pk, "sendings": [s.pk for s in sendings]})

@@ -7,6 +7,7 @@ and is refused if it no longer matches the hash taken at approval.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -16,7 +17,16 @@ from django.utils.translation import gettext as _
 from caseflow.actions.case_state import case_deadline_refresh, case_lock
 from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
-from caseflow.models import NOTICE_TITLES, Case, Notice, NoticeSending, Role, Staff
+from caseflow.models import (
+    NOTICE_TITLES,
+    Case,
+    Notice,
+    NoticeSending,
+    Organization,
+    Party,
+    Role,
+    Staff,
+)
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import RECORD, S
@@ -47,23 +57,76 @@ def notice_issue(*, case: Case, kind: str, text: str, approved_by: Staff) -> Not
     return notice
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A party concerned by a case's notices (R8.09): a `Party` or, for a client without
+    a party record, the engagement's client `Organization`."""
+
+    key: str
+    party: Party | None = None
+    organization: Organization | None = None
+
+
+@dataclass(frozen=True)
+class SendingProof:
+    """How one recipient was sent a notice, and the proof (R8.09)."""
+
+    channel: str
+    email_message_id: str = ""
+    registered_mail_number: str = ""
+    received_on: dt.date | None = None
+
+
+def notice_recipients(case: Case) -> list[Recipient]:
+    """R8.09: every party concerned, submitter first: the submitter (never an anonymous
+    one, X4) and, where the case concerns an engagement, its client (项目委托方), unless
+    the client is the submitter's own organization (a dispute the client filed)."""
+    recipients = []
+    submitter = case.submitter
+    if submitter is not None and not submitter.anonymous:
+        recipients.append(Recipient(NoticeSending.Recipient.SUBMITTER, party=submitter))
+    if case.engagement_id:
+        client = case.engagement.client
+        if submitter is None or submitter.organization_id != client.pk:
+            recipients.append(Recipient(NoticeSending.Recipient.CLIENT, organization=client))
+    return recipients
+
+
+def check_proof(proof: SendingProof) -> None:
+    if proof.channel not in NoticeSending.Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    if proof.channel == NoticeSending.Channel.EMAIL and not proof.email_message_id:
+        raise InvalidInput(_("Give the email's message id as proof."), field="email_message_id")
+    if proof.channel == NoticeSending.Channel.REGISTERED_MAIL and not proof.registered_mail_number:
+        raise InvalidInput(_("Give the registered-mail number as proof."),
+                           field="registered_mail_number")
+
+
 @transaction.atomic
 def notice_send(
     *, notice: Notice, channel: str, acting_user: Staff, email_message_id: str = "",
     registered_mail_number: str = "", received_on: dt.date | None = None,
+    recipient: str = NoticeSending.Recipient.SUBMITTER,
 ) -> NoticeSending:
-    """The client & information office records a sending and its proof."""
+    """The client & information office records one sending to one party concerned
+    (R8.09) and its proof."""
     if not acting_user.has_role(Role.CLIENT_OFFICE):
         raise RoleRequired(_("The client & information office sends written notices."),
                            rule="R8.09")
     check_impartial(notice.case, acting_user, RECORD)
-    if channel not in NoticeSending.Channel.values:
-        raise InvalidInput(_("Unknown channel."), field="channel")
-    if channel == NoticeSending.Channel.EMAIL and not email_message_id:
-        raise InvalidInput(_("Give the email's message id as proof."), field="email_message_id")
-    if channel == NoticeSending.Channel.REGISTERED_MAIL and not registered_mail_number:
-        raise InvalidInput(_("Give the registered-mail number as proof."),
-                           field="registered_mail_number")
+    proof = SendingProof(channel=channel, email_message_id=email_message_id,
+                         registered_mail_number=registered_mail_number,
+                         received_on=received_on)
+    check_proof(proof)
+    to = next((r for r in notice_recipients(notice.case) if r.key == recipient), None)
+    if to is None:
+        raise InvalidInput(_("This case has no such party to send the notice to."),
+                           rule="R8.09", field="recipient")
+    if registered_mail_number and notice.sendings.filter(
+            registered_mail_number=registered_mail_number).exclude(
+            recipient_party=to.party, recipient_organization=to.organization).exists():
+        raise InvalidInput(_("Each registered letter has its own number; this one went to "
+                             "another party."), rule="R8.09", field="registered_mail_number")
     with notice.file.open("rb") as f:
         sent_hash = content_sha256(f.read())
     if sent_hash != notice.sha256:
@@ -73,10 +136,15 @@ def notice_send(
         notice=notice, channel=channel, sha256=sent_hash, sent_at=timezone.now(),
         sent_by=acting_user, email_message_id=email_message_id,
         registered_mail_number=registered_mail_number, received_on=received_on,
+        recipient_party=to.party, recipient_organization=to.organization,
     )
+    # X8: the payload points at the party or organization, it holds no identity.
     event_record(notice.case, action="notice_sent", actor=acting_user,
                  from_state=notice.case.state,
-                 payload={"notice": notice.pk, "channel": channel, "sha256": sent_hash})
+                 payload={"notice": notice.pk, "channel": channel, "sha256": sent_hash,
+                          "sending": sending.pk, "recipient": to.key,
+                          "party": to.party.pk if to.party else None,
+                          "organization": to.organization.pk if to.organization else None})
     return sending
 
 
@@ -95,7 +163,11 @@ def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
     case = sending.notice.case
     event_record(case, action="notice_received", actor=acting_user, from_state=case.state,
                  payload={"sending": sending.pk, "received_on": received_on.isoformat()})
-    if sending.notice.kind == Notice.Kind.APPEAL_RULING and case.state == S.RULED:
+    # X5: the appellant's receipt starts the window, not the client's.
+    to_appellant = (sending.recipient_party_id is not None
+                    and sending.recipient_party_id == case.submitter_id)
+    if (sending.notice.kind == Notice.Kind.APPEAL_RULING and case.state == S.RULED
+            and to_appellant):
         case = case_lock(case)
         case.ruling_received_on = received_on
         case_deadline_refresh(case)

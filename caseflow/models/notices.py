@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from caseflow.models.cases import Case
-from caseflow.models.people import Staff
+from caseflow.models.people import Organization, Party, Staff
 
 
 class Notice(models.Model):
@@ -46,12 +46,26 @@ NOTICE_TITLES = {
 
 
 class NoticeSending(models.Model):
-    """One sending of a notice with its proof; `sha256` is what was actually sent."""
+    """One sending of a notice to one recipient, with its proof; `sha256` is what was
+    actually sent (R8.07). A notice goes to every party concerned (R8.09): one sending
+    each, each with its own channel and proof (a registered letter has its own number).
+
+    The recipient is the case's `Party` where there is one: the submitter, whose identity
+    and contact are confidential (R8.13) and erasable (X8), so the sending points at the
+    party rather than copying a name or an address. A client (项目委托方) that did not
+    submit the case has no party record: it is the engagement's client `Organization`
+    (a public authority, on the engagement already), so the sending points at that.
+    Exactly one of the two is set on every sending recorded since recipients were kept;
+    an older sending was backfilled to its case's submitter (all that was sent then)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         REGISTERED_MAIL = "registered_mail", _("Registered mail")
         IN_PERSON = "in_person", _("Handed over in person")
+
+    class Recipient(models.TextChoices):
+        SUBMITTER = "submitter", _("Submitter (complainant, appellant or client who filed)")
+        CLIENT = "client", _("Client (项目委托方) of the engagement concerned")
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="sendings")
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
@@ -62,6 +76,25 @@ class NoticeSending(models.Model):
     registered_mail_number = models.CharField(_("registered mail number"), max_length=40,
                                               blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    recipient_party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+",
+                                        verbose_name=_("recipient (party)"))
+    recipient_organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recipient (client organization)"))
+
+    class Meta:
+        constraints = [models.CheckConstraint(
+            condition=models.Q(recipient_party__isnull=True)
+            | models.Q(recipient_organization__isnull=True),
+            name="sending_has_one_recipient")]
 
     def __str__(self):
         return f"{self.notice} · {self.get_channel_display()}"
+
+    @property
+    def recipient(self) -> str:
+        """Which party concerned this sending went to ("" for none recorded)."""
+        if self.recipient_organization_id:
+            return self.Recipient.CLIENT
+        return self.Recipient.SUBMITTER if self.recipient_party_id else ""

@@ -1,7 +1,10 @@
 """What each staff member may see beyond cases (cases: `selectors.cases`). The API and
 any other adapter read through these; none decides visibility itself."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from caseflow.models import (
     ArchiveLoan,
@@ -44,13 +47,26 @@ def declarations_for_staff(staff: Staff) -> QuerySet[Declaration]:
     return declarations.filter(staff=staff)
 
 
+def live_loans(*, borrower: Staff, today: dt.date | None = None) -> QuerySet[ArchiveLoan]:
+    """X12, R10.02: the loans during which `borrower` holds a dossier: approved by the
+    department head, not returned, and today not past the return date."""
+    today = today or timezone.localdate()
+    return ArchiveLoan.objects.filter(borrower=borrower, state=ArchiveLoan.State.APPROVED,
+                                      returned_at__isnull=True, return_due_on__gte=today)
+
+
 def archives_for_staff(staff: Staff) -> QuerySet[ArchiveRecord]:
-    return ArchiveRecord.objects.filter(case__in=cases_for_staff(staff)).select_related(
-        "case").order_by("-archived_at", "-id")
+    """The archive records of the cases `staff` sees, and those they hold on a live loan
+    (X12): a borrower sees the record (to download the dossier), not the case file."""
+    on_loan = Exists(live_loans(borrower=staff).filter(archive=OuterRef("pk")))
+    return ArchiveRecord.objects.filter(Q(case__in=cases_for_staff(staff)) | on_loan
+                                        ).select_related("case").order_by("-archived_at", "-id")
 
 
 def loans_for_staff(staff: Staff) -> QuerySet[ArchiveLoan]:
-    return ArchiveLoan.objects.filter(archive__in=archives_for_staff(staff)).order_by("-id")
+    """Loans of the archives of cases `staff` sees, and their own loans (R10.02)."""
+    return ArchiveLoan.objects.filter(
+        Q(archive__case__in=cases_for_staff(staff)) | Q(borrower=staff)).order_by("-id")
 
 
 def disclosures_for_staff(staff: Staff) -> QuerySet[DisclosureRequest]:

@@ -14,6 +14,11 @@ from tests.personas import appealed_engagement, complaint
 pytestmark = pytest.mark.django_db
 
 
+# R8.09: the ruling goes to the appellant and to the engagement's client.
+TO_BOTH = {"channel": "registered_mail", "registered_mail_number": "XA100200300CN",
+           "client": {"channel": "registered_mail", "registered_mail_number": "XA100200301CN"}}
+
+
 def file_appeal(client, *, decision_received_on, document=True, **extra):
     """The office registers an appeal received by letter, the scan attached (multipart)."""
     payload = {
@@ -41,8 +46,7 @@ def ruled_appeal(people, api):
     step(handler, case_id, "draft_ruling", {"ruling": "维持原核查结论"})
     step(head, case_id, "review", {"note": "同意"})
     step(qm, case_id, "approve")
-    detail = step(office, case_id, "send_ruling",
-                  {"channel": "registered_mail", "registered_mail_number": "XA100200300CN"})
+    detail = step(office, case_id, "send_ruling", TO_BOTH)
     return case_id, detail
 
 
@@ -120,18 +124,19 @@ def test_r8_09_ruling_organized_drafted_reviewed_approved_and_sent_over_http(peo
 
     refused(attempt(head, case_id, "send_ruling", {
         "channel": "registered_mail", "registered_mail_number": "XA1CN"}), 403, "R8.09")
-    body = refused(attempt(office, case_id, "send_ruling", {"channel": "registered_mail"}), 400)
+    body = refused(attempt(office, case_id, "send_ruling", TO_BOTH | {
+        "registered_mail_number": ""}), 400)
     assert "registered_mail_number" in body["errors"]
-    detail = step(office, case_id, "send_ruling",
-                  {"channel": "registered_mail", "registered_mail_number": "XA100200300CN"})
+    detail = step(office, case_id, "send_ruling", TO_BOTH)
     assert detail["case"]["state"] == "ruled"
     assert detail["case"]["deadline_kind"] == "window"
     assert detail["case"]["committee_window_ends_at"]
     [ruling] = [n for n in detail["notices"] if n["kind"] == "appeal_ruling"]
-    [sending] = ruling["sendings"]
+    sending, to_client = ruling["sendings"]
+    assert (sending["recipient"], to_client["recipient"]) == ("submitter", "client")
     assert sending["channel"] == "registered_mail"
     assert sending["registered_mail_number"] == "XA100200300CN"
-    assert sending["sha256"] == ruling["sha256"]  # R8.07/R8.09: what was approved is sent
+    assert sending["sha256"] == to_client["sha256"] == ruling["sha256"]  # R8.07/R8.09: what was approved is sent
     assert events(detail)[-1] == "decision_sent"
 
 

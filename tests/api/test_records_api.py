@@ -145,6 +145,47 @@ def test_r10_02_archive_loan_needs_the_heads_approval_and_is_returned(people, ap
     assert {"archive_lent", "archive_returned"} <= set(trail)
 
 
+def test_x12_a_borrower_downloads_the_dossier_during_the_loan_and_the_handler_does_not(
+        people, api):
+    """X12, R10.02 over HTTP: the handler of the closed case gets 403 (X12) for its
+    dossier; Zhou Jie, a verifier with nothing to do with the case, sees neither the
+    archive nor the case until the head approves his loan; then the archive record and
+    the dossier (recorded), still not the case file; once returned, nothing again."""
+    office, head, handler = api(people.office), api(people.head), api(people.handler)
+    borrower = api(people.reviewer)
+    case = register(office)
+    for client in (head, handler):
+        sign(client, case["id"])
+    step(head, case["id"], "assign", {"handler": people.handler.pk})
+    step(head, case["id"], "reject", {"reason": "不属于本机构核查工作范围"})
+    dossier_url = f"/api/cases/{case['id']}/dossier/"
+    refused(handler.get(dossier_url), 403, "X12")
+    assert ok(borrower.get("/api/archives/"))["results"] == []
+    assert borrower.get(dossier_url).status_code == 404
+
+    from caseflow.actions.archives import archive_loan_request
+    from caseflow.models import ArchiveRecord, CaseEvent
+
+    loan = archive_loan_request(
+        archive=ArchiveRecord.objects.get(case_id=case["id"]), borrower=people.reviewer,
+        purpose="内审抽查", return_due_on=timezone.localdate() + dt.timedelta(days=7))
+    assert borrower.get(dossier_url).status_code == 404  # requested, not approved
+    ok(head.post(f"/api/loans/{loan.pk}/decide/", {"approve": True}, format="json"))
+    [archive] = ok(borrower.get("/api/archives/"))["results"]
+    assert archive["case"] == case["id"]
+    assert [x["id"] for x in ok(borrower.get("/api/loans/"))["results"]] == [loan.pk]
+    assert borrower.get(f"/api/cases/{case['id']}/").status_code == 404
+    dossier = ok(borrower.get(dossier_url))
+    assert dossier["Content-Type"] == "application/zip"
+    opened = CaseEvent.objects.get(case_id=case["id"], action="file_opened")
+    assert (opened.actor, opened.payload) == (people.reviewer, {"file": "dossier",
+                                                                "loan": loan.pk})
+    refused(handler.get(dossier_url), 403, "X12")  # another's loan opens nothing to him
+    ok(office.post(f"/api/loans/{loan.pk}/return/"))
+    assert borrower.get(dossier_url).status_code == 404
+    assert ok(borrower.get("/api/archives/"))["results"] == []
+
+
 def test_r10_04_retention_is_extended_never_shortened(people, api):
     """R10.04: the office extends retention at a client's request, recorded on the case;
     a shorter date is a 400, and the head may not do it (403)."""

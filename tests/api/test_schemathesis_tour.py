@@ -102,7 +102,8 @@ def complaint_tour(tour):
     sends the acceptance notice by email), sets an internal target and assigns the
     project office, which evaluates, hears both sides (evidence attached) and proposes;
     the head returns it once, then reviews; the quality manager approves; the office
-    sends the result by registered mail and records its receipt; the notice and the
+    sends the result by registered mail to the complainant and to the engagement's
+    client (R8.09) and records its receipt; the notice and the
     evidence open for the office; the head reports the internal problem found."""
     project = tour.staff_id("project")
     case_id = tour.find_case("office", kind="complaint", state="received", q="排放量数据")
@@ -131,9 +132,11 @@ def complaint_tour(tour):
     tour.step("head", case_id, "review", {"note": "同意"})
     result = notice(tour.step("qm", case_id, "approve"), "complaint_result")
     detail = tour.step("office", case_id, "send_final_notice", {
-        "channel": "registered_mail", "registered_mail_number": "XA200300400CN"})
+        "channel": "registered_mail", "registered_mail_number": "XA200300400CN",
+        "client": {"channel": "registered_mail", "registered_mail_number": "XA200300401CN"}})
     assert detail["case"]["state"] == "closed"
-    [sending] = notice(detail, "complaint_result")["sendings"]
+    sending, to_client = notice(detail, "complaint_result")["sendings"]
+    assert (sending["recipient"], to_client["recipient"]) == ("submitter", "client")
     tour.call("office", "cases_sendings_receipt_create", id=case_id, sending_pk=sending["id"],
               body={"received_on": today()})
 
@@ -238,8 +241,10 @@ def appeal_tour_to_the_committee(tour):
     tour.step("head", case_id, "review")
     tour.step("qm", case_id, "approve")
     detail = tour.step("office", case_id, "send_ruling", {
-        "channel": "registered_mail", "registered_mail_number": "XA300400500CN"})
-    [sending] = notice(detail, "appeal_ruling")["sendings"]
+        "channel": "registered_mail", "registered_mail_number": "XA300400500CN",
+        "client": {"channel": "registered_mail", "registered_mail_number": "XA300400501CN"}})
+    sending, to_client = notice(detail, "appeal_ruling")["sendings"]
+    assert (sending["recipient"], to_client["recipient"]) == ("submitter", "client")
     tour.call("office", "cases_sendings_receipt_create", id=case_id, sending_pk=sending["id"],
               body={"received_on": today()})
     tour.step("office", case_id, "request_committee", {
@@ -257,7 +262,9 @@ def appeal_tour_to_the_committee(tour):
     tour.step("head", drafted, "review", {"note": "同意"})
     tour.step("qm", drafted, "approve")
     tour.step("office", drafted, "send_ruling",
-              {"channel": "email", "email_message_id": "<ruling-2@cec.example.cn>"})
+              {"channel": "email", "email_message_id": "<ruling-2@cec.example.cn>",
+               "client": {"channel": "email",
+                          "email_message_id": "<ruling-2-client@cec.example.cn>"}})
     tour.step("head", drafted, "refer_committee", {"reason": "涉及核查结论的重大公共利益"})
     queue = tour.call("member3", "committee_queue_list")["results"]
     assert [c["id"] for c in queue] == [drafted]

@@ -34,6 +34,7 @@ from caseflow.actions.nonconformities import (
     serious_review_check,
     serious_review_write,
 )
+from caseflow.actions.notices import SendingProof
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import (
     AnalysisCycle,
@@ -313,7 +314,9 @@ def test_r8_16_end_to_end_complaint_to_archived_corrective_action(people, engage
     case_review(case=c, acting_user=people.head)
     case_approve(case=c, acting_user=people.quality_manager)
     c = case_send_decision(case=c, acting_user=people.office, channel="email",
-                           email_message_id="<final@cec>")
+                           email_message_id="<final@cec>",
+                           client=SendingProof(channel="registered_mail",
+                                               registered_mail_number="XA700800900CN"))
     assert ArchiveRecord.objects.get(case=c).archive_number == f"JS25A0012/{c.number}"
 
     project = people.handler  # project implementation office owns verification work

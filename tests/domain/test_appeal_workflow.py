@@ -16,6 +16,7 @@ from caseflow.actions.appeals import (
 from caseflow.actions.committee import case_refer_committee, committee_vote
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import case_accept
+from caseflow.actions.notices import SendingProof
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import Case, CommitteeVote, DeadlineKind, Notice
 from caseflow.selectors.cases import case_detail, cases_for_staff
@@ -93,8 +94,11 @@ def ruled_appeal(people, **kw):
     case = appeal_draft_ruling(case=case, acting_user=people.handler, ruling="维持原核查结论")
     case = case_review(case=case, acting_user=people.head)
     case = case_approve(case=case, acting_user=people.quality_manager)
+    # R8.09: to the appellant and to the engagement's client, each by registered mail.
     return case_send_decision(case=case, acting_user=people.office, channel="registered_mail",
-                              registered_mail_number="XA100200300CN")
+                              registered_mail_number="XA100200300CN",
+                              client=SendingProof(channel="registered_mail",
+                                                  registered_mail_number="XA100200301CN"))
 
 
 def test_r8_09_head_organizes_ruling_reviewed_approved_and_notified(people):
@@ -105,7 +109,10 @@ def test_r8_09_head_organizes_ruling_reviewed_approved_and_notified(people):
     assert case.state == "ruled"
     assert case.reviewed_by == people.head and case.drafted_by == people.handler
     ruling = case.notices.get(kind=Notice.Kind.APPEAL_RULING)
-    assert ruling.text == "维持原核查结论" and ruling.sendings.get().registered_mail_number
+    assert ruling.text == "维持原核查结论"
+    assert sorted(ruling.sendings.values_list("recipient_party", "registered_mail_number"),
+                  key=str) == sorted([(None, "XA100200301CN"),
+                                      (case.submitter_id, "XA100200300CN")], key=str)
 
 
 def test_r8_09_only_the_office_sends_the_ruling(people):
@@ -188,7 +195,8 @@ def test_x5_window_counts_from_the_appellants_receipt_of_the_ruling(people):
     with clock_at(people, dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
         case = ruled_appeal(people)
     sent_window = case.committee_window_ends_at
-    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get()
+    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get(
+        recipient_party=case.submitter)
     with clock_at(people, dt.datetime(2026, 11, 9, 10, 0, tzinfo=CHINA)):
         notice_receipt_record(sending=sending, acting_user=people.office,
                               received_on=dt.date(2026, 11, 6))
@@ -282,7 +290,8 @@ def test_r8_09_registered_mail_receipt_date_is_recorded_as_proof(people):
     from caseflow.actions.notices import notice_receipt_record
 
     case = ruled_appeal(people)
-    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get()
+    sending = case.notices.get(kind=Notice.Kind.APPEAL_RULING).sendings.get(
+        recipient_party=case.submitter)
     with pytest.raises(InvalidInput):
         notice_receipt_record(sending=sending, acting_user=people.office,
                               received_on=timezone.localdate() - dt.timedelta(days=3))

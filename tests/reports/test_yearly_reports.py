@@ -19,6 +19,7 @@ from caseflow.actions.conflict_analysis import conflict_analysis_record
 from caseflow.actions.handling import case_approve, case_review, case_send_decision
 from caseflow.actions.intake import PartyDetails, case_accept, case_assign
 from caseflow.actions.nonconformities import nonconformity_open
+from caseflow.actions.notices import SendingProof
 from caseflow.actions.staff import declaration_rule, declaration_sign
 from caseflow.disclosure_table import render_disclosure_table_xlsx
 from caseflow.models import Declaration, Engagement, Organization, Scope
@@ -66,8 +67,10 @@ def settle(people, case, *, substantiated=True, send=True):
     case = case_review(case=case, acting_user=people.head)
     case = case_approve(case=case, acting_user=people.quality_manager)
     if send:
+        client = SendingProof(channel="email", email_message_id=f"<{case.number}-c@cec>")
         case = case_send_decision(case=case, acting_user=people.office, channel="email",
-                                  email_message_id=f"<{case.number}@cec>")
+                                  email_message_id=f"<{case.number}@cec>",
+                                  client=client if case.engagement_id else None)
     return case
 
 
