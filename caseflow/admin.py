@@ -111,8 +111,16 @@ class EngagementImportForm(forms.Form):
 @admin.register(Engagement)
 class EngagementAdmin(SimpleHistoryAdmin):
     list_display = ["report_number", "verified_entity", "province", "year", "conclusion",
-                    "team_lead"]
-    list_filter = ["year", "province", "conclusion"]
+                    "timely", "team_lead"]
+    list_filter = ["year", "province", "conclusion", "timely"]
+    fieldsets = [
+        (None, {"fields": ["report_number", "client", "verified_entity", "province", "year",
+                           "batch", "conclusion", "team_lead", "verifiers",
+                           "technical_reviewers", "report_signers"]}),
+        # D1: what the yearly disclosure table (信息公开表) publishes about this work.
+        (_("Disclosure table (信息公开表)"), {"fields": [
+            "timely", *Engagement.QUALITY_FIELDS, "quality_other"]}),
+    ]
     search_fields = ["report_number", "verified_entity__name", "client__name"]
     autocomplete_fields = ["client", "verified_entity", "team_lead"]
     filter_horizontal = ["verifiers", "technical_reviewers", "report_signers"]

@@ -270,3 +270,24 @@ LOGGING = {
 }
 CASEFLOW_TARGET_DAYS: dict = {}  # X1 overrides of caseflow.deadlines.DEFAULT_TARGETS
 CASEFLOW_COMMITTEE_WINDOW_DAYS = int(os.environ.get("CASEFLOW_COMMITTEE_WINDOW_DAYS", "30"))  # X5
+
+# --- The body in its yearly information disclosure table (D1, 《信息公开表》 一 and 二) ---
+# Unset details print as 未填写 and keep the table a draft: it cannot be made final until
+# every one is set. The measures default to the quality manual's own description.
+CASEFLOW_BODY_SHORT_NAME = os.environ.get("CASEFLOW_BODY_SHORT_NAME", "CEC")
+CASEFLOW_BODY_NAME = os.environ.get("CASEFLOW_BODY_NAME", "中环联合（北京）认证中心有限公司")
+CASEFLOW_BODY_CREDIT_CODE = os.environ.get("CASEFLOW_BODY_CREDIT_CODE", "")
+CASEFLOW_BODY_LEGAL_REPRESENTATIVE = os.environ.get("CASEFLOW_BODY_LEGAL_REPRESENTATIVE", "")
+CASEFLOW_BODY_REGISTERED_CAPITAL = os.environ.get("CASEFLOW_BODY_REGISTERED_CAPITAL", "")
+CASEFLOW_BODY_ADDRESS = os.environ.get("CASEFLOW_BODY_ADDRESS", "")
+CASEFLOW_BODY_CONTACT = os.environ.get("CASEFLOW_BODY_CONTACT", "")
+CASEFLOW_BODY_CONTACT_DETAILS = os.environ.get("CASEFLOW_BODY_CONTACT_DETAILS", "")
+CASEFLOW_BODY_QUALITY_MEASURES = os.environ.get(
+    "CASEFLOW_BODY_QUALITY_MEASURES",
+    "制定了碳核查业务质量管理手册，包括《项目管理制度》、《人员能力管理制度》、"
+    "《文件和记录管理制度》、《档案管理制度》、《不符合及纠正措施处理制度》、"
+    "《公正性管理制度》、《保密管理制度》等内部管理制度。")
+CASEFLOW_BODY_IMPARTIALITY_MEASURES = os.environ.get(
+    "CASEFLOW_BODY_IMPARTIALITY_MEASURES",
+    "制定了《公正性管理制度》，从制度层面、组织层面、项目层面三个层级对人员、项目实施"
+    "公正性管理；同时成立了独立于自身的公正性管理委员会，监督机构运行。")

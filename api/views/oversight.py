@@ -167,17 +167,28 @@ class CaseExportView(APIView):
         return response
 
 
+class DisclosureQuery(serializers.Serializer):
+    final = serializers.BooleanField(
+        default=False,
+        help_text="true: the final table, refused (409, rule D1) while an engagement's "
+                  "timeliness or the body's basic information is not filled in; "
+                  "otherwise a draft marked 草稿 that shows what is missing as 未填写")
+
+
 class DisclosureTableView(APIView):
-    """D1: the year's CEC 信息公开表 as XLSX."""
+    """D1: the year's CEC 信息公开表 as XLSX, a draft unless `final` is asked for."""
 
     @extend_schema(operation_id="reports_disclosure_table_retrieve",
-                   responses={(200, XLSX_TYPE): BINARY})
+                   parameters=[DisclosureQuery], responses={(200, XLSX_TYPE): BINARY})
     def get(self, request, year):
         check_management(request.staff)
-        response = HttpResponse(
-            render_disclosure_table_xlsx(disclosure_table_data(report_year(year))),
-            content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="disclosure-{year}.xlsx"'
+        query = DisclosureQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        final = query.validated_data["final"]
+        table = disclosure_table_data(report_year(year), final=final)
+        response = HttpResponse(render_disclosure_table_xlsx(table), content_type=XLSX_TYPE)
+        name = f"disclosure-{year}" if final else f"disclosure-{year}-draft"
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
 
 

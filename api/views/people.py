@@ -121,7 +121,8 @@ class EngagementSerializer(serializers.ModelSerializer):
         model = Engagement
         fields = ["id", "report_number", "client", "verified_entity", "province", "year",
                   "batch", "conclusion", "timely", "team_lead", "verifiers",
-                  "technical_reviewers", "report_signers"]
+                  "technical_reviewers", "report_signers", *Engagement.QUALITY_FIELDS,
+                  "quality_other"]
 
 
 class EngagementListView(generics.ListAPIView):

@@ -45,7 +45,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "verifiers": ("verifiers", "核查员"),
     "technical_reviewers": ("technical_reviewers", "技术评审"),
     "report_signers": ("report_signers", "报告审核签发"),
+    # D1: the disclosure table's quality sub-columns, headed as in the 信息公开表.
+    "quality_entity_information": ("quality_entity_information", "重点排放单位基本情况"),
+    "quality_accounting_boundary": ("quality_accounting_boundary", "核算边界"),
+    "quality_accounting_method": ("quality_accounting_method", "核算方法"),
+    "quality_accounting_data": ("quality_accounting_data", "核算数据"),
+    "quality_control_and_filing": ("quality_control_and_filing", "质量控制和文件存档"),
+    "quality_monitoring_plan": ("quality_monitoring_plan", "数据质量控制计划及执行"),
+    "quality_other": ("quality_other", "其他内容"),
 }
+QUALITY = (*Engagement.QUALITY_FIELDS, "quality_other")
+CONFORMING = {"符合", "conforming"}  # the form's word for "nothing to say": stored blank
 REQUIRED = ("report_number", "client_name", "client_credit_code", "entity_name",
             "entity_credit_code", "province", "year")
 TEAM = ("verifiers", "technical_reviewers", "report_signers")
@@ -57,7 +67,8 @@ CONCLUSIONS = {
     "pending": Engagement.Conclusion.PENDING, "待定": Engagement.Conclusion.PENDING,
     "": Engagement.Conclusion.PENDING,
 }
-TIMELY = {"yes": True, "是": True, "no": False, "否": False, "": None}
+TIMELY = {"yes": True, "是": True, "及时": True, "no": False, "否": False, "不及时": False,
+          "": None}
 USERNAME_SEPARATORS = re.compile(r"[;,、；，]")
 YEARS = range(2000, 2101)
 HEADER_ROW = 1  # the first data row is 2, as a spreadsheet numbers it
@@ -112,6 +123,7 @@ class CheckedRow:
     timely: bool | None
     team_lead: Staff | None
     team: dict[str, list[Staff]]
+    quality: dict[str, str]  # D1: blank when it conforms
 
 
 def engagement_rows_from_file(file) -> list[dict]:
@@ -279,6 +291,12 @@ class RowChecker:
         timely = TIMELY.get(raw.casefold())
         if raw.casefold() not in TIMELY:
             error("timely", _("“%(value)s” is not yes/no (是/否) or empty.") % {"value": raw})
+        # Only the columns the file has: an older register without them leaves what was
+        # entered in the admin alone.
+        quality = {}
+        for column in (c for c in QUALITY if c in self.labels):
+            value = text(column, max_length(Engagement, column), required=False)
+            quality[column] = "" if value.casefold() in CONFORMING else value
 
         team_lead = None
         lead = usernames(values.get("team_lead", ""))
@@ -304,6 +322,7 @@ class RowChecker:
             report_number=report_number, client=(client_code, client_name),
             entity=(entity_code, entity_name), province=province, year=year, batch=batch,
             conclusion=conclusion, timely=timely, team_lead=team_lead, team=team,
+            quality=quality,
         ), []
 
     @staticmethod
@@ -387,6 +406,7 @@ def engagements_import(*, rows: Iterable[dict[str, str]],
             "verified_entity": organization(row.entity, Organization.Kind.VERIFIED_ENTITY),
             "province": row.province, "year": row.year, "batch": row.batch,
             "conclusion": row.conclusion, "timely": row.timely, "team_lead": row.team_lead,
+            **row.quality,
         }
         engagement = (Engagement.objects.select_for_update()
                       .filter(report_number=row.report_number).first())

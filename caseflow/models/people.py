@@ -107,6 +107,10 @@ class RoleAssignment(models.Model):
         return f"{self.staff} · {self.get_role_display()} ({self.get_capacity_display()})"
 
 
+QUALITY_HELP = _("Blank when it conforms (符合); otherwise say briefly what did not conform. "
+                 "Published in the disclosure table (D1).")
+
+
 class Engagement(models.Model):
     """Verification/review work a case may concern; its people are recused from it (R8.15)."""
 
@@ -126,7 +130,39 @@ class Engagement(models.Model):
     batch = models.CharField(_("batch"), max_length=32, blank=True)
     conclusion = models.CharField(_("conclusion"), max_length=16, choices=Conclusion.choices,
                                   default=Conclusion.PENDING)
-    timely = models.BooleanField(_("delivered on time"), null=True, blank=True)
+    timely = models.BooleanField(
+        _("delivered on time"), null=True, blank=True,
+        help_text=_("Unknown is shown as such in the disclosure table, which cannot be final "
+                    "until it is filled in (D1)."))
+    # D1: the quality sub-columns of the disclosure table (核查质量 1–6 and 7 其他内容).
+    # Blank means conforming (符合); otherwise a short public description of what did not
+    # conform. Written by the body's staff, never by a submitter.
+    quality_entity_information = models.CharField(
+        _("quality 1: basic information of the entity (重点排放单位基本情况)"),
+        max_length=300, blank=True, help_text=QUALITY_HELP)
+    quality_accounting_boundary = models.CharField(
+        _("quality 2: accounting boundary (核算边界)"), max_length=300, blank=True,
+        help_text=QUALITY_HELP)
+    quality_accounting_method = models.CharField(
+        _("quality 3: accounting method (核算方法)"), max_length=300, blank=True,
+        help_text=QUALITY_HELP)
+    quality_accounting_data = models.CharField(
+        _("quality 4: accounting data (核算数据)"), max_length=300, blank=True,
+        help_text=QUALITY_HELP)
+    quality_control_and_filing = models.CharField(
+        _("quality 5: quality control and filing (质量控制和文件存档)"), max_length=300,
+        blank=True, help_text=QUALITY_HELP)
+    quality_monitoring_plan = models.CharField(
+        _("quality 6: data quality control plan and its execution (数据质量控制计划及执行)"),
+        max_length=300, blank=True, help_text=QUALITY_HELP)
+    quality_other = models.CharField(
+        _("quality 7: other (其他内容)"), max_length=300, blank=True,
+        help_text=_("Anything else the disclosure table should say about this work; "
+                    "blank when there is nothing."))
+    # The disclosure table's quality sub-columns 1–6, in order; 7 is quality_other.
+    QUALITY_FIELDS = ("quality_entity_information", "quality_accounting_boundary",
+                      "quality_accounting_method", "quality_accounting_data",
+                      "quality_control_and_filing", "quality_monitoring_plan")
     team_lead = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                   related_name="+", verbose_name=_("team lead (组长)"))
     verifiers = models.ManyToManyField(Staff, blank=True, related_name="+",

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from caseflow.disclosure_table import CONFORMING, DisclosureRow, DisclosureTable
+from caseflow.disclosure_table import (
+    CONFORMING,
+    BodyInformation,
+    DisclosureRow,
+    DisclosureTable,
+    check_final,
+)
 from caseflow.models import (
     Case,
     CaseEvent,
@@ -60,21 +68,39 @@ def percentage(part: int, whole: int) -> Decimal | None:
 
 # --- D1: the information disclosure table -------------------------------------------------
 
+QUALITY_FIELDS = Engagement.QUALITY_FIELDS  # sub-columns 1–6; 7 其他内容 is quality_other
 
-def disclosure_table_data(year: int) -> DisclosureTable:
-    """D1: verification work of `year` by province and batch, the conclusions issued and
-    the bad records (substantiated complaints and serious nonconformities received in
-    `year`)."""
-    groups = list(
+
+def body_information() -> BodyInformation:
+    """一 and the measures of 二: the body as configured (CASEFLOW_BODY_* settings)."""
+    def setting(name: str) -> str:
+        return str(getattr(settings, f"CASEFLOW_BODY_{name}", "") or "").strip()
+
+    return BodyInformation(
+        short_name=setting("SHORT_NAME"), name=setting("NAME"),
+        credit_code=setting("CREDIT_CODE"),
+        legal_representative=setting("LEGAL_REPRESENTATIVE"),
+        registered_capital=setting("REGISTERED_CAPITAL"), address=setting("ADDRESS"),
+        contact=setting("CONTACT"), contact_details=setting("CONTACT_DETAILS"),
+        quality_measures=setting("QUALITY_MEASURES"),
+        impartiality_measures=setting("IMPARTIALITY_MEASURES"),
+    )
+
+
+def disclosure_table_data(year: int, *, final: bool = False) -> DisclosureTable:
+    """D1: the body, its bad records (substantiated complaints and serious
+    nonconformities received in `year`), the verification work of `year` by province and
+    batch and the conclusions issued.
+
+    `final=True` refuses (`DisclosureIncomplete`, rule D1) while any engagement's
+    timeliness or the body's basic information is not filled in; otherwise the table is
+    a draft that shows what is missing as 未填写."""
+    engagements = list(
         Engagement.objects.filter(year=year)
-        .values("province", "batch")
-        .annotate(
-            entities=Count("verified_entity", distinct=True),
-            untimely=Count("pk", filter=Q(timely=False)),
-            qualified=Count("pk", filter=Q(conclusion=Engagement.Conclusion.QUALIFIED)),
-            not_qualified=Count("pk", filter=Q(conclusion=Engagement.Conclusion.NOT_QUALIFIED)),
-        )
-        .order_by("province", "batch")
+        .order_by("province", "batch", "report_number")
+        .values("report_number", "province", "batch", "verified_entity_id",
+                "verified_entity__name", "verified_entity__credit_code", "conclusion",
+                "timely", *QUALITY_FIELDS, "quality_other")
     )
     # Nonconformities found in a group's verification work (linked to its engagements).
     nonconformities = {
@@ -85,38 +111,94 @@ def disclosure_table_data(year: int) -> DisclosureTable:
         .order_by()
     }
 
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for e in engagements:
+        groups.setdefault((e["province"], e["batch"]), []).append(e)
+
     rows = []
-    for number, g in enumerate(groups, start=1):
-        problems = []
-        if g["not_qualified"]:
-            problems.append(f"{g['not_qualified']} 份结论不合格")
-        found = nonconformities.get((g["province"], g["batch"]), 0)
+    for number, ((province, batch), members) in enumerate(groups.items(), start=1):
+        entities = {e["verified_entity_id"]: e for e in members}
+        one = next(iter(entities.values())) if len(entities) == 1 else None
+        not_qualified = sum(e["conclusion"] == Engagement.Conclusion.NOT_QUALIFIED
+                            for e in members)
+        other = []
+        if not_qualified:
+            other.append(f"{not_qualified} 份结论不合格")
+        found = nonconformities.get((province, batch), 0)
         if found:
-            problems.append(f"{found} 项不符合")
+            other.append(f"{found} 项不符合")
+        other += quality_notes(members, "quality_other", named=one is None)
         rows.append(DisclosureRow(
-            number=number, province=g["province"], batch=g["batch"], entities=g["entities"],
-            timely=not g["untimely"], quality="；".join(problems) or CONFORMING,
+            number=number, province=province, batch=batch, entities=len(entities),
+            timely=group_timeliness(e["timely"] for e in members),
+            quality=tuple("；".join(quality_notes(members, field, named=one is None))
+                          or CONFORMING for field in QUALITY_FIELDS),
+            other="；".join(other),
+            entity_name=one["verified_entity__name"] if one else "",
+            credit_code=(one["verified_entity__credit_code"] or "") if one else "",
         ))
 
-    qualified = sum(g["qualified"] for g in groups)
-    not_qualified = sum(g["not_qualified"] for g in groups)
+    qualified = sum(e["conclusion"] == Engagement.Conclusion.QUALIFIED for e in engagements)
+    not_qualified = sum(e["conclusion"] == Engagement.Conclusion.NOT_QUALIFIED
+                        for e in engagements)
     issued = qualified + not_qualified
-    return DisclosureTable(
-        year=year, rows=tuple(rows), conclusions_issued=issued, qualified=qualified,
-        not_qualified=not_qualified, qualified_rate=percentage(qualified, issued),
-        bad_records=bad_records(year),
+    table = DisclosureTable(
+        year=year, body=body_information(), rows=tuple(rows), conclusions_issued=issued,
+        qualified=qualified, not_qualified=not_qualified,
+        qualified_rate=percentage(qualified, issued), bad_records=bad_records(year),
+        timeliness_missing=tuple(sorted(e["report_number"] for e in engagements
+                                        if e["timely"] is None)),
+        final=final,
     )
+    if final:
+        check_final(table)
+    return table
+
+
+def group_timeliness(values: Iterable[bool | None]) -> bool | None:
+    """Not timely if any engagement was late; unknown if any is not filled in; else
+    timely. Unknown is never published as timely (D1)."""
+    values = list(values)
+    if False in values:
+        return False
+    if None in values:
+        return None
+    return True
+
+
+def quality_notes(members: list[dict], field: str, *, named: bool) -> list[str]:
+    """What the group's engagements say did not conform, each once; in a group of several
+    entities each note names its entity. Blank or 符合 says nothing."""
+    notes = []
+    for e in members:
+        text = e[field].strip()
+        if not text or text == CONFORMING:
+            continue
+        note = f"{e['verified_entity__name']}：{text}" if named else text
+        if note not in notes:
+            notes.append(note)
+    return notes
+
+
+# R8.13: a bad record shows what kind of case it was and how it ended, never its subject
+# (which a submitter may have typed) nor anything else from its text.
+BAD_RECORD_KINDS = {CaseKind.COMPLAINT: ("投诉", "属实"),
+                    CaseKind.NONCONFORMITY: ("不符合", "严重")}
 
 
 def bad_records(year: int) -> tuple[str, ...]:
-    """不良记录: "number subject（what）", substantiated complaints first."""
+    """不良记录: "number kind（outcome）", substantiated complaints first."""
     complaints = (Case.objects.filter(received_in(year), SUBSTANTIATED_COMPLAINT)
-                  .order_by("number").values_list("number", "subject"))
+                  .order_by("number").values_list("number", flat=True))
     serious = (Case.objects.filter(received_in(year), kind=CaseKind.NONCONFORMITY,
                                    nonconformity__severity=Nonconformity.Severity.SERIOUS)
-               .order_by("number").values_list("number", "subject"))
-    return (tuple(f"{n} {s}（投诉属实）" for n, s in complaints)
-            + tuple(f"{n} {s}（严重不符合）" for n, s in serious))
+               .order_by("number").values_list("number", flat=True))
+
+    def lines(numbers, kind) -> tuple[str, ...]:
+        name, outcome = BAD_RECORD_KINDS[kind]
+        return tuple(f"{n} {name}（{outcome}）" for n in numbers)
+
+    return lines(complaints, CaseKind.COMPLAINT) + lines(serious, CaseKind.NONCONFORMITY)
 
 
 # --- R9.03: the impartiality self-check report ---------------------------------------------

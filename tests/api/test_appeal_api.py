@@ -136,7 +136,8 @@ def test_r8_09_ruling_organized_drafted_reviewed_approved_and_sent_over_http(peo
     assert (sending["recipient"], to_client["recipient"]) == ("submitter", "client")
     assert sending["channel"] == "registered_mail"
     assert sending["registered_mail_number"] == "XA100200300CN"
-    assert sending["sha256"] == to_client["sha256"] == ruling["sha256"]  # R8.07/R8.09: what was approved is sent
+    # R8.07/R8.09: what was approved is sent, to each recipient
+    assert sending["sha256"] == to_client["sha256"] == ruling["sha256"]
     assert events(detail)[-1] == "decision_sent"
 
 

@@ -29,8 +29,9 @@ def test_a_formula_typed_into_a_subject_exports_as_text(people, api):
     assert (subject.value, subject.data_type) == (FORMULA, "s")
 
 
-def test_d1_a_batch_named_like_a_formula_is_text_in_the_disclosure_table(people, engagement):
-    Engagement.objects.filter(pk=engagement.pk).update(province="=1+1")
+def test_d1_a_note_typed_like_a_formula_is_text_in_the_disclosure_table(people, engagement):
+    # A one-entity row shows the entity, not its province: the quality note is typed text.
+    Engagement.objects.filter(pk=engagement.pk).update(quality_other="=1+1")
     sheet = load_workbook(io.BytesIO(render_disclosure_table_xlsx(
         disclosure_table_data(engagement.year)))).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value]

@@ -10,6 +10,7 @@ import zipfile
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -377,7 +378,7 @@ def test_r9_03_dashboard_and_reports_are_for_management(people, api, engagement)
     assert table["Content-Type"] == XLSX
     cells = [c for row in load_workbook(io.BytesIO(table.content)).active.iter_rows(
         values_only=True) for c in row if c]
-    assert "江苏 第一批（1 家）" in cells and "共出具 1 份《核查结论》。" in cells
+    assert "华东水泥有限公司" in cells and "共出具 1 份《核查结论》。" in cells
 
     for url in ("/api/dashboard/", f"/api/reports/{year}/statistics/",
                 f"/api/reports/{year}/self-check.pdf", "/api/reports/2025/disclosure-table.xlsx"):
@@ -456,6 +457,46 @@ def test_d1_engagement_import_over_http_feeds_the_disclosure_table(people, api):
     assert "江苏 第一批（2 家）" in cells
     assert "共出具 2 份《核查结论》。" in cells
     assert "其中：1 份合格，1 份不合格，合格率 50%。" in cells
+
+
+@override_settings(CASEFLOW_BODY_CREDIT_CODE="91110000600037341L",
+                   CASEFLOW_BODY_LEGAL_REPRESENTATIVE="张某",
+                   CASEFLOW_BODY_REGISTERED_CAPITAL="3000 万",
+                   CASEFLOW_BODY_ADDRESS="北京市某区某路 1 号", CASEFLOW_BODY_CONTACT="李某",
+                   CASEFLOW_BODY_CONTACT_DETAILS="010-12345678")
+def test_d1_final_disclosure_table_is_refused_over_http_while_timeliness_is_unknown(
+        people, api):
+    """D1: the disclosure table downloads as a draft (草稿) while an engagement's
+    timeliness is unknown; asked for as final it is refused with 409 and the JSON refusal naming
+    D1 and the engagement; once the register fills it in, the final table downloads.
+    The engagement's quality columns are in the API."""
+    office, head = api(people.office), api(people.head)
+
+    def upload(content):
+        return {"file": SimpleUploadedFile("register.csv", content.encode("utf-8"),
+                                           content_type="text/csv")}
+
+    unknown = REGISTER.replace("qualified,yes,huwei", "qualified,,huwei")
+    ok(office.post("/api/engagements/import/", upload(unknown), format="multipart"))
+
+    draft = ok(head.get("/api/reports/2025/disclosure-table.xlsx"))
+    assert draft["Content-Disposition"].endswith('filename="disclosure-2025-draft.xlsx"')
+    cells = [c for row in load_workbook(io.BytesIO(draft.content)).active.iter_rows(
+        values_only=True) for c in row if c]
+    assert "(2025 年度核查)（草稿）" in cells
+
+    body = refused(head.get("/api/reports/2025/disclosure-table.xlsx?final=true"), 409)
+    assert (body["code"], body["rule"]) == ("disclosure_incomplete", "D1")
+    assert "JS25A0012" in body["detail"] and "JS25A0013" not in body["detail"]
+
+    with_quality = REGISTER.replace("report_signers\n", "report_signers,核算边界\n").replace(
+        "zhangmin\n", "zhangmin,\n").replace("zhoujie,\n", "zhoujie,,遗漏排放源\n")
+    ok(office.post("/api/engagements/import/", upload(with_quality), format="multipart"))
+    final = ok(head.get("/api/reports/2025/disclosure-table.xlsx?final=true"))
+    assert final["Content-Disposition"].endswith('filename="disclosure-2025.xlsx"')
+    [steel] = ok(office.get("/api/engagements/?report_number=JS25A0013"))["results"]
+    assert steel["quality_accounting_boundary"] == "遗漏排放源"
+    assert steel["quality_other"] == ""
 
 
 def test_the_schema_and_swagger_ui_are_served(people, api):

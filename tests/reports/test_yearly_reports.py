@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -35,6 +36,16 @@ from tests.pdf_text import pdf_text
 from tests.personas import appeal, commit, complaint, dispute
 
 pytestmark = pytest.mark.django_db
+
+# The body's basic information (一) and measures (二), as a deployment configures them.
+BODY = dict(
+    CASEFLOW_BODY_SHORT_NAME="CEC", CASEFLOW_BODY_NAME="某某认证中心有限公司",
+    CASEFLOW_BODY_CREDIT_CODE="91110000600037341L", CASEFLOW_BODY_LEGAL_REPRESENTATIVE="张某",
+    CASEFLOW_BODY_REGISTERED_CAPITAL="3000 万", CASEFLOW_BODY_ADDRESS="北京市某区某路 1 号",
+    CASEFLOW_BODY_CONTACT="李某", CASEFLOW_BODY_CONTACT_DETAILS="010-12345678 info@example.cn",
+    CASEFLOW_BODY_QUALITY_MEASURES="制定了碳核查业务质量管理手册。",
+    CASEFLOW_BODY_IMPARTIALITY_MEASURES="成立了公正性管理委员会。",
+)
 
 
 def at(*args) -> time_machine.travel:
@@ -125,12 +136,13 @@ def disclosure_2026(people, client_authority, cement_works, engagement):
 
 
 def test_d1_rows_group_engagements_by_province_and_batch(disclosure_2026):
-    """D1: one row per province/batch with its distinct verified entities; not timely when
-    any engagement was late; quality says what did not conform."""
+    """D1: one row per province/batch with its distinct verified entities, or the entity
+    itself where there is one; not timely when any engagement was late, unknown (未填写)
+    when one is not filled in; 7 其他内容 counts what did not conform."""
     rows = disclosure_table_data(2026).rows
-    assert [(r.number, r.label, r.timely_text, r.quality) for r in rows] == [
-        (1, "江苏 第一批（2 家）", "及时", "符合"),
-        (2, "浙江（1 家）", "不及时", "1 份结论不合格；1 项不符合"),
+    assert [(r.number, r.label, r.timely_text, r.quality, r.other) for r in rows] == [
+        (1, "江苏 第一批（2 家）", "未填写", ("符合",) * 6, ""),
+        (2, "江南电力有限公司", "不及时", ("符合",) * 6, "1 份结论不合格；1 项不符合"),
     ]
 
 
@@ -150,8 +162,8 @@ def test_d1_bad_records_list_substantiated_complaints_and_serious_nonconformitie
     received that year; not a normal nonconformity, an unapproved proposal or last year's."""
     upheld, serious = disclosure_2026
     assert disclosure_table_data(2026).bad_records == (
-        f"{upheld.number} 核查报告数据有误（投诉属实）",
-        f"{serious.number} 核查数据未经复核（严重不符合）",
+        f"{upheld.number} 投诉（属实）",
+        f"{serious.number} 不符合（严重）",
     )
     assert [line.split()[0] for line in disclosure_table_data(2025).bad_records] == [
         "BFH-2025-0001"]
@@ -166,23 +178,36 @@ def test_d1_a_year_without_bad_records_says_none(engagement):
     assert empty.rows == () and empty.conclusions_issued == 0 and empty.qualified_rate is None
 
 
+@override_settings(**BODY)
 def test_d1_xlsx_follows_the_seed_layout(disclosure_2026):
-    """D1: the workbook opens and carries the seed front page's texts in its order."""
+    """D1: the workbook opens and carries the seed front page's texts in its order:
+    一 the body, 二 its measures and bad records, 三 the work, the conclusions."""
     upheld, serious = disclosure_2026
     sheet = load_workbook(io.BytesIO(render_disclosure_table_xlsx(
         disclosure_table_data(2026)))).active
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert values == [
         ["CEC 信息公开表"],
-        ["(2026 年度核查)"],
+        ["(2026 年度核查)（草稿）"],
+        ["一、技术服务机构基本信息"],
+        ["技术服务机构名称", "某某认证中心有限公司"],
+        ["统一社会信用代码", "91110000600037341L", "法定代表人", "张某"],
+        ["注册资金", "3000 万", "办公场所", "北京市某区某路 1 号"],
+        ["联系人", "李某", "联系方式（电话、email）", "010-12345678 info@example.cn"],
+        ["二、技术服务机构内部管理情况"],
+        ["内部质量管理措施", "制定了碳核查业务质量管理手册。"],
+        ["公正性管理措施", "成立了公正性管理委员会。"],
+        ["不良记录", f"{upheld.number} 投诉（属实）\n{serious.number} 不符合（严重）"],
         ["三、核查工作及时性和工作质量"],
-        ["序号", "重点排放单位名称", "核查及时性", "核查质量"],
-        [1, "江苏 第一批（2 家）", "及时", "符合"],
-        [2, "浙江（1 家）", "不及时", "1 份结论不合格；1 项不符合"],
+        ["序号", "重点排放单位名称", "统一社会信用代码/组织机构代码",
+         "核查及时性（填写及时或不及时）", "核查质量", "7 其他内容"],
+        ["（如符合要求填写符合，如不符合要求，简述不符合的具体内容）"],
+        ["1 重点排放单位基本情况", "2 核算边界", "3 核算方法", "4 核算数据",
+         "5 质量控制和文件存档", "6 数据质量控制计划及执行"],
+        [1, "江苏 第一批（2 家）", "未填写", *["符合"] * 6],
+        [2, "江南电力有限公司", "不及时", *["符合"] * 6, "1 份结论不合格；1 项不符合"],
         ["共出具 3 份《核查结论》。"],
         ["其中：2 份合格，1 份不合格，合格率 66.7%。"],
-        ["不良记录", f"{upheld.number} 核查报告数据有误（投诉属实）\n"
-                     f"{serious.number} 核查数据未经复核（严重不符合）"],
     ]
     assert sheet.column_dimensions["B"].width >= 30
 
@@ -391,6 +416,6 @@ def test_d1_yearly_reports_command_writes_the_three_files(people, tmp_path):
 
     call_command("yearly_reports", "--year", "2026", "--out", str(tmp_path))
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["2026年度公正性自查报告-草稿.pdf", "CEC信息公开表-2026.xlsx",
+    assert names == ["2026年度公正性自查报告-草稿.pdf", "CEC信息公开表-2026-草稿.xlsx",
                      "complaint-statistics-2026.json"]
     assert (tmp_path / "2026年度公正性自查报告-草稿.pdf").read_bytes().startswith(b"%PDF")
