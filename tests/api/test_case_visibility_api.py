@@ -124,3 +124,47 @@ def test_r7_05_a_task_owner_sees_the_nonconformity_of_the_task(people, api):
                      description="补齐现场记录", working_days=5)
     cycle = ok(reviewer.get(f"/api/cases/{case.pk}/"))["cycles"][0]
     assert cycle["corrective_action"] == "修订制度"
+
+
+def test_x9_a_recused_head_meets_the_case_nowhere_over_http(people, api, engagement):
+    """X9 with R8.15: Zhang Min signed the report a complaint is about. As an outside
+    client would try it: the case file and its sub-routes are 404, it is no row of the
+    list, no search hit, no export line, not in the dashboard's lists (the counts may
+    include it); the deputy head meets it everywhere."""
+    engagement.report_signers.add(people.head)
+    hidden = complaint(people, engagement=engagement,
+                       received_at=timezone.now() - dt.timedelta(days=30))  # overdue
+    head, deputy = api(people.head), api(people.deputy_head)
+    for route in ("", "transitions/", "dossier/"):
+        refused(head.get(f"/api/cases/{hidden.pk}/{route}"), 404)
+    refused(head.post(f"/api/cases/{hidden.pk}/transitions/accept/",
+                      {"action_to_take": "调查"}, format="json"), 404)
+    listed = [c["id"] for c in ok(head.get("/api/cases/"))["results"]]
+    found = [c["id"] for c in ok(head.get("/api/cases/", {"q": "核查报告"}))["results"]]
+    assert hidden.pk not in listed + found
+    assert hidden.number not in head.get("/api/exports/cases.csv").content.decode("utf-8-sig")
+    board = ok(head.get("/api/dashboard/"))
+    assert hidden.number not in board["overdue"] + board["due_within_two_working_days"]
+    assert board["open_by_kind_and_state"]["complaint"]["received"] == 1
+
+    assert ok(deputy.get(f"/api/cases/{hidden.pk}/"))["case"]["number"] == hidden.number
+    assert hidden.number in ok(deputy.get("/api/dashboard/"))["overdue"]
+    assert hidden.number in deputy.get("/api/exports/cases.csv").content.decode("utf-8-sig")
+
+
+def test_x9_a_recused_committee_member_does_not_find_the_case_in_the_queue(people, api):
+    """X9 with R9.01: Ms. Guo is prohibited from a case referred to the committee: it is
+    not in her queue and its file is a 404 for her; the other members see it."""
+    from caseflow.actions.committee import case_refer_committee
+    from caseflow.actions.staff import declaration_rule, declaration_sign
+    from tests.domain.test_appeal_workflow import ruled_appeal
+
+    case = ruled_appeal(people)
+    case = case_refer_committee(case=case, acting_user=people.head, reason="重大公共利益")
+    xu, _, guo = people.members
+    declaration_rule(declaration=declaration_sign(staff=guo, kind="case", case=case,
+                                                  potential_conflict="曾为申诉人提供咨询"),
+                     ruling="prohibit", acting_user=people.quality_manager)
+    assert ok(api(guo).get("/api/committee/queue/"))["results"] == []
+    refused(api(guo).get(f"/api/cases/{case.pk}/"), 404)
+    assert [c["id"] for c in ok(api(xu).get("/api/committee/queue/"))["results"]] == [case.pk]

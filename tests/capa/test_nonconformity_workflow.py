@@ -39,6 +39,7 @@ from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAl
 from caseflow.models import (
     AnalysisCycle,
     ArchiveRecord,
+    CapaTask,
     DeadlineKind,
     InternalInspection,
     Notification,
@@ -163,14 +164,17 @@ def implementing(people, due=None):
 
 
 def test_r7_05_quality_assurance_assigns_and_owners_record_progress(people):
-    """R7.05: QA assigns tasks with owners and due dates; only the owner records
-    progress; the implementation report is then a rule deadline (X1)."""
-    with pytest.raises(RoleRequired):
-        case = opened(people)
-        case = analyse(case, people.office_2)
-        case = nonconformity_sign_off_plan(case=case, acting_user=people.quality_manager)
+    """R7.05: QA assigns tasks with owners and due dates (the head, who supervises, does
+    not); only the owner records progress; the implementation report is then a rule
+    deadline (X1)."""
+    case = opened(people)
+    case = analyse(case, people.office_2)
+    case = nonconformity_sign_off_plan(case=case, acting_user=people.quality_manager)
+    with pytest.raises(RoleRequired) as refused:
         capa_task_assign(case=case, acting_user=people.head, owner=people.handler,
                          description="x", working_days=5)
+    assert refused.value.rule == "R7.05"
+    assert not CapaTask.objects.filter(cycle__nonconformity__case=case).exists()
     case, task = implementing(people)
     case.refresh_from_db()
     assert case.state == "implementing" and task.due_at > timezone.now()

@@ -12,8 +12,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_r8_13_identity_redacted_for_staff_not_entitled(people):
-    """R8.13: the quality assurance office does not handle the case: it sees '***', and
-    the case file shows the submitter redacted to everyone."""
+    """R8.13: Liu Yang (project office) signed the case's commitment but is not its
+    handler and holds no role that writes to submitters: a reveal shows him '***' and is
+    not recorded as a reveal; the case file itself shows the submitter redacted, even to
+    the head."""
     case = complaint(people)
     commit(case, people.handler)
     seen = party_identity_reveal(case=case, party=case.submitter, viewer=people.handler)
@@ -34,7 +36,8 @@ def test_r8_13_each_reveal_to_an_entitled_person_is_recorded(people):
 
 
 def test_r8_13_a_recused_office_member_sees_nothing(people, engagement):
-    """R8.13 with R8.15: entitled by role but recused from the case: redacted."""
+    """R8.13 with R8.15: Zhao Lei's office role entitles him to see submitters, but he
+    verified the engagement the complaint is about: a reveal shows him only '***'."""
     engagement.verifiers.add(people.office)
     case = complaint(people, engagement=engagement)
     commit(case, people.office)
