@@ -245,7 +245,7 @@ class CaseAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "state", "scope", "deadline_kind", "deadline_provisional"]
     search_fields = ["number", "subject", "aliases__number"]
     date_hierarchy = "received_at"
-    exclude = ["submitter", "respondent", "tracking_code"]
+    exclude = ["submitter", "respondent", "tracking_code_hash"]
     inlines = [NoticeInline, CaseEventInline]
 
     def has_change_permission(self, request, obj=None):

@@ -86,7 +86,7 @@ WSGI_APPLICATION = "caseflow.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "caseflow" / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -133,6 +133,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "caseflow" / "web" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -259,6 +260,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # Uploaded attachments: size limit and accepted types (checked by content, not by name).
+# The public site's per-address limits (django-ratelimit rates: "count/period").
+CASEFLOW_SUBMIT_RATE = os.environ.get("CASEFLOW_SUBMIT_RATE", "10/h")
+CASEFLOW_TRACK_RATE = os.environ.get("CASEFLOW_TRACK_RATE", "30/h")
 CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(20 * 2**20)))
 
 LOGGING = {

@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # the language switch
+    path("", include("caseflow.web.urls")),
 ]
 
 handler404 = "caseflow.web.errors.not_found"

@@ -11,11 +11,12 @@ from rest_framework.views import APIView
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.transitions import STEPS, VisibleCase
-from api.uploads import ACCEPTED, WITH_FILES, DocumentField, takes_files
+from api.uploads import WITH_FILES, DocumentField, takes_files
 from api.views.base import perform, validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.parties import party_erase, party_identity_redacted, party_identity_reveal
+from caseflow.documents import ACCEPTED
 from caseflow.errors import InvalidInput
 from caseflow.models import Case, Channel, Engagement, Organization, Party, Scope, Staff
 from caseflow.policies.impartiality import check_transition

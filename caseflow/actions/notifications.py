@@ -5,7 +5,7 @@ from caseflow.models import Case, Notification, Party, Staff
 
 def notification_queue(
     case: Case | None, template: str, *, staff: Staff | None = None, role: str = "",
-    party: Party | None = None, about: str = "",
+    party: Party | None = None, about: str = "", body: str = "",
 ) -> Notification | None:
     """One outbox row; delivery (email, Telegram) is the workers' job.
 
@@ -16,7 +16,7 @@ def notification_queue(
         return None
     return Notification.objects.create(
         case=case, template=template, recipient_staff=staff, recipient_role=role,
-        recipient_party=party, about=about,
+        recipient_party=party, about=about, body=body,
     )
 
 

@@ -13,6 +13,7 @@ from caseflow.models.capa import (
 from caseflow.models.cases import (
     NUMBER_PREFIX,
     Case,
+    CaseAttachment,
     CaseCounter,
     CaseKind,
     CaseNumberAlias,
@@ -53,8 +54,8 @@ __all__ = [
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
-    "CaseEvent",
-    "CaseKind", "CaseNumberAlias", "Channel", "CommitteeVote", "DeadlineKind", "Declaration",
+    "CaseAttachment", "CaseEvent", "CaseKind", "CaseNumberAlias", "Channel", "CommitteeVote",
+    "DeadlineKind", "Declaration",
     "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending", "Notification",
     "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
 ]

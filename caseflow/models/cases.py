@@ -1,5 +1,6 @@
 """Cases (complaints, appeals, disputes, nonconformities) and what hangs off them."""
 
+import hashlib
 import secrets
 
 from django.db import models
@@ -51,7 +52,16 @@ class DeadlineKind(models.TextChoices):
 
 
 def new_tracking_code() -> str:
-    return secrets.token_urlsafe(18)
+    """A submitter's tracking code: 160 bits from `secrets`, readable in groups."""
+    raw = secrets.token_hex(20).upper()
+    return "-".join(raw[i:i + 5] for i in range(0, len(raw), 5))
+
+
+def tracking_code_hash(code: str) -> str:
+    """Only this is stored: a lost database does not give anyone the codes. Spaces,
+    dashes and case are forgiven, as people copy codes by hand."""
+    canonical = "".join(c for c in code.upper() if c.isalnum())
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class CaseCounter(models.Model):
@@ -78,8 +88,9 @@ class Case(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
     state = models.CharField(_("state"), max_length=32, db_index=True)
     state_since = models.DateTimeField(_("in this state since"))
-    tracking_code = models.CharField(max_length=32, unique=True, default=new_tracking_code,
-                                     editable=False)
+    # The submitter's tracking code, as its SHA-256 only (shown once, on the receipt).
+    tracking_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
+                                          editable=False)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
     scope = models.CharField(_("scope (R8.01)"), max_length=1, choices=Scope.choices)
@@ -169,6 +180,27 @@ class Case(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
+
+
+class CaseAttachment(models.Model):
+    """A document the submitter attached on the public site, at filing or later on the
+    status page. Stored under MEDIA_ROOT, which is never served directly."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/")
+    name = models.CharField(_("file name"), max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    added_at = models.DateTimeField(_("added at"))
+    note = models.TextField(_("information added"), blank=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
 
 
 class CaseNumberAlias(models.Model):

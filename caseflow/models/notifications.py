@@ -20,6 +20,8 @@ class Notification(models.Model):
     # What a reminder without a case is about, e.g. "conflict_analysis:2026", "loan:7".
     about = models.CharField(max_length=64, blank=True, db_index=True)
     template = models.CharField(_("template"), max_length=48)
+    # What only this message carries (a new tracking code); scrubbed once sent.
+    body = models.TextField(blank=True)
     recipient_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="notifications")
     recipient_role = models.CharField(max_length=32, choices=Role.choices, blank=True)

@@ -44,6 +44,11 @@ def every(code, **per):
     return table | per
 
 
+def public(code):
+    """Everyone alike: staff, outsiders and anonymous callers."""
+    return every(code, outsider=code, anonymous=code)
+
+
 def on_case(code, **per):
     """Personas who see the case get `code`; the others 404 (its existence is hidden)."""
     return every(404, **dict.fromkeys(VISIBLE, code)) | per
@@ -116,7 +121,7 @@ def world(people, engagement, django_user_model):
 def transition_expectations(name):
     """A named complaint in `received`: what each persona gets for each step."""
     in_received = {n for n, t in TABLES["complaint"].items() if "received" in t.sources}
-    if name not in in_received or name in ("evaluate_anonymous", "committee_decide"):
+    if name not in in_received or name in ("evaluate_anonymous", "committee_vote"):
         return on_case(409)  # no such step now (or for this kind): refused by state
     return {
         "accept": only(200, ["head", "deputy"]),
@@ -299,6 +304,19 @@ def routes(w):
         # monitoring probes it without an account
         "healthz": [("get", "/healthz", None, None, every(200, outsider=200, anonymous=200))],
         "api-schema": [("get", "/api/schema/", None, None, every(200))],
+        # The public site: the same for everyone, signed in or not (no account needed).
+        **{name: [("get", path, None, None, public(200))] for name, path in [
+            ("home", "/"), ("procedure", "/procedure/"), ("impartiality", "/impartiality/"),
+            ("privacy", "/privacy/"), ("complaint", "/complaint/"), ("appeal", "/appeal/"),
+            ("dispute", "/dispute/"), ("track", "/track/"), ("lost-code", "/track/lost/")]},
+        "appeal-window": [("get", "/appeal/window/?received_on=2026-10-09", None, None,
+                           public(200))],
+        # Without a tracking code looked up in this session: back to the lookup, or none.
+        "receipt": [("get", "/submitted/", None, None, public(302))],
+        "status": [("get", "/track/status/", None, None, public(302))],
+        "notice": [("get", f"/track/notices/{w['notice'].pk}/", None, None, public(404))],
+        "set_language": [("post", "/i18n/setlang/", {"language": "en", "next": "/"}, None,
+                          public(302))],
         "api-docs": [("get", "/api/docs/", None, None, every(200))],
     }
     for name in TABLES["complaint"] | TABLES["appeal"] | TABLES["dispute"] | TABLES[

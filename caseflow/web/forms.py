@@ -1,0 +1,125 @@
+"""The public site's forms: what a submitter types, checked field by field. Rules stay in
+the domain (case_submit refuses what the rules forbid); these check shape only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from caseflow.models import Scope
+
+TEXT = {"class": "field"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; each is checked by content in the domain."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(AttachmentsField, self).clean(f, initial) for f in files]
+
+
+class SubmissionForm(forms.Form):
+    """What every submission has: what it is about, and the privacy acknowledgement."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("What happened"), max_length=20000,
+                                  widget=forms.Textarea(attrs={"rows": 8}))
+    scope = forms.ChoiceField(label=_("What it concerns (R8.01)"), choices=Scope.choices,
+                              widget=forms.RadioSelect)
+    report_number = forms.CharField(
+        label=_("Report number concerned (if any)"), max_length=40, required=False,
+        help_text=_("As printed on the verification report, e.g. JS25A0012."))
+    attachments = AttachmentsField(
+        label=_("Attachments (PDF, images, Word, Excel; up to 5 files)"), required=False)
+    privacy_acknowledged = forms.BooleanField(
+        label=_("I have read the privacy notice on how my personal information is used."))
+    # A field people never see (hidden by the style sheet): only robots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this empty"),
+                              widget=forms.TextInput(attrs={"autocomplete": "off",
+                                                            "tabindex": "-1"}))
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+
+class ContactFields(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False,
+                             help_text=_("For the receipt and the written notices."))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
+
+
+class ComplaintForm(SubmissionForm):
+    anonymous = forms.BooleanField(
+        label=_("Submit anonymously"), required=False,
+        help_text=_("An anonymous complaint is evaluated first; nobody writes back to you, "
+                    "but you can follow it with the tracking code."))
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Postal address"), max_length=300, required=False)
+
+    field_order = ["anonymous", "name", "email", "phone", "address", "subject", "scope",
+                   "report_number", "description", "attachments", "privacy_acknowledged"]
+
+    def clean(self):
+        data = super().clean()
+        contact = [data.get(f) for f in ("name", "email", "phone", "address")]
+        if data.get("anonymous") and any(contact):
+            self.add_error("anonymous", _("An anonymous complaint carries no name or "
+                                          "contact: clear them, or untick anonymous."))
+        if not data.get("anonymous") and not data.get("name"):
+            self.add_error("name", _("Give your name, or submit anonymously."))
+        return data
+
+
+class AppealForm(SubmissionForm, ContactFields):
+    decision_number = forms.CharField(
+        label=_("Number of the decision appealed"), max_length=40,
+        help_text=_("The report number of the verification conclusion (e.g. JS25A0012) or "
+                    "the case number on our notice (e.g. TS-2026-0001)."))
+    decision_received_on = forms.DateField(
+        label=_("Date you received that decision"),
+        widget=forms.DateInput(attrs={"type": "date"}))
+
+    field_order = ["name", "email", "phone", "address", "decision_number",
+                   "decision_received_on", "subject", "scope", "description", "attachments",
+                   "privacy_acknowledged"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["report_number"]  # the decision appealed names it
+
+
+class DisputeForm(SubmissionForm, ContactFields):
+    organization = forms.CharField(label=_("Organization (client)"), max_length=200)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18,
+                                  min_length=18)
+
+    field_order = ["organization", "credit_code", "name", "email", "phone", "address",
+                   "subject", "scope", "report_number", "description", "attachments",
+                   "privacy_acknowledged"]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=64,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class LostCodeForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), max_length=20)
+    email = forms.EmailField(label=_("The email you gave"))
+
+
+class AddInformationForm(forms.Form):
+    note = forms.CharField(label=_("Information to add"), max_length=20000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = AttachmentsField(label=_("Attachments"), required=False)
