@@ -135,6 +135,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# TrueType fonts embedded in notices and reports (HanaMinA.ttf, HanaMinB.ttf: fonts-hanazono).
+PDF_FONT_DIR = os.environ.get("CASEFLOW_PDF_FONT_DIR", "/usr/share/fonts/truetype/hanazono")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
