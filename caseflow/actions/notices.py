@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caseflow.actions.case_files import case_file_open
 from caseflow.actions.case_state import case_deadline_refresh, case_lock
 from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
@@ -28,6 +29,7 @@ from caseflow.models import (
     Staff,
 )
 from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf, unprintable
+from caseflow.policies.confidentiality import notice_refusal
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import RECORD, S
 
@@ -195,4 +197,16 @@ def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
         case_deadline_refresh(case)
         case.save()
     return sending
+
+
+@transaction.atomic
+def notice_file_open(*, notice: Notice, viewer: Staff):
+    """The stored PDF of a notice, for `viewer`: refused after an erasure to all but the
+    archive's keepers (X8, X12), else as any file naming the submitter (R8.13);
+    every opening is recorded on the case."""
+    refusal = notice_refusal(notice, viewer)
+    if refusal is not None:
+        raise refusal
+    return case_file_open(case=notice.case, viewer=viewer, stored=notice.file,
+                          label=f"notice:{notice.pk}")
 

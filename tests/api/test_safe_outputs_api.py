@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.api.steps import ok, sign, step
+from tests.api.steps import ok, refused, sign, step
 from tests.api.test_records_api import register
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,20 @@ def test_every_csv_and_xlsx_is_written_by_the_formula_safe_module():
         if writers.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_x8_an_erased_persons_notice_downloads_only_for_the_office(people, api):
+    """X8, X12 over HTTP: the notice download is gated in the domain after an erasure."""
+    office, head = api(people.office), api(people.head)
+    case = register(office)
+    sign(head, case["id"])
+    detail = step(head, case["id"], "reject", {"reason": "不属于本机构核查工作范围"})
+    [notice] = detail["notices"]
+    url = f"/api/cases/{case['id']}/notices/{notice['id']}/file/"
+    assert ok(head.get(url))["Content-Type"] == "application/pdf"
+    sign(office, case["id"])
+    ok(office.post(f"/api/cases/{case['id']}/parties/{detail['case']['submitter']}/erase/",
+                   {"reason": "依法删除请求"}, format="json"))
+
+    refused(head.get(url), 403, rule="X8")
+    assert ok(office.get(url)).getvalue().startswith(b"%PDF")
