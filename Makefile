@@ -5,7 +5,10 @@ BIN := $(VENV)/bin
 PO := caseflow/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install messages lint check
+# Fonts embedded in notices and reports (caseflow/pdf_fonts.py); CASEFLOW_PDF_FONT_DIR moves them.
+FONT_DIR ?= $(or $(CASEFLOW_PDF_FONT_DIR),/usr/share/fonts/truetype/hanazono)
+
+.PHONY: run test install messages fonts lint check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +16,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed messages
+install: $(BIN)/.installed messages fonts
+
+# HanaMinA + HanaMinB (Debian fonts-hanazono, SIL OFL 1.1): CJK up to Extension F.
+fonts:
+	@test -f $(FONT_DIR)/HanaMinA.ttf -a -f $(FONT_DIR)/HanaMinB.ttf || \
+		(apt-get update -qq && apt-get install -y -qq fonts-hanazono)
 
 # Translations are compiled at setup, never committed (gettext's msgfmt).
 messages: $(MO)

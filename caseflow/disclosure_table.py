@@ -17,7 +17,6 @@ only checks and renders it.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from caseflow.errors import Conflict
-from caseflow.spreadsheets import formulas_as_text
+from caseflow.spreadsheets import workbook_bytes
 
 TITLE = "信息公开表"
 DRAFT = "草稿"
@@ -291,7 +290,4 @@ def render_disclosure_table_xlsx(table: DisclosureTable) -> bytes:
     for column, size in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = size
 
-    buffer = io.BytesIO()
-    formulas_as_text(sheet)
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

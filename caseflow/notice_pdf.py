@@ -5,8 +5,10 @@ is deterministic (the same `NoticeDocument` always gives byte-identical PDFs: re
 `invariant` mode drops the creation date and random document ID) and callers store
 `content_sha256()` of the approved PDF to check that the file actually sent has the same hash.
 
-Pure logic: no ORM, no settings. Chinese uses reportlab's built-in CID font STSong-Light, which
-needs no font file on the server (the PDF viewer supplies the glyphs).
+No ORM. The text is printed in embedded subsets of the TrueType fonts of a
+`caseflow.pdf_fonts.FontChain` (by default the configured one), chosen per character, so
+that a name such as 张𠮷 prints as itself in any viewer; `unprintable()` names the
+characters the fonts cannot draw, which callers refuse before rendering.
 """
 
 from __future__ import annotations
@@ -16,25 +18,16 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))  # idempotent: re-registering replaces it
-
-_BASE = ParagraphStyle("notice", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK")
-_TITLE = ParagraphStyle(
-    "notice-title", parent=_BASE, fontSize=20, leading=28, alignment=TA_CENTER, spaceAfter=6 * mm
-)
-_BODY = ParagraphStyle("notice-body", parent=_BASE, firstLineIndent=24, spaceAfter=3 * mm)
-_SIGNATURE = ParagraphStyle("notice-signature", parent=_BASE, alignment=TA_RIGHT)
+from caseflow.errors import InvalidInput
+from caseflow.pdf_fonts import FontChain, configured_fonts
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -49,19 +42,53 @@ class NoticeDocument:
     issuer: str = "碳核查业务 气候事业部"
 
 
-def render_notice_pdf(doc: NoticeDocument) -> bytes:
+@dataclass(frozen=True)
+class _Styles:
+    base: ParagraphStyle
+    title: ParagraphStyle
+    body: ParagraphStyle
+    signature: ParagraphStyle
+
+
+def _styles(font: str) -> _Styles:
+    base = ParagraphStyle("notice", fontName=font, fontSize=12, leading=20, wordWrap="CJK")
+    return _Styles(
+        base=base,
+        title=ParagraphStyle("notice-title", parent=base, fontSize=20, leading=28,
+                             alignment=TA_CENTER, spaceAfter=6 * mm),
+        body=ParagraphStyle("notice-body", parent=base, firstLineIndent=24,
+                            spaceAfter=3 * mm),
+        signature=ParagraphStyle("notice-signature", parent=base, alignment=TA_RIGHT),
+    )
+
+
+def unprintable(doc: NoticeDocument, fonts: FontChain | None = None) -> dict[str, list[str]]:
+    """{field: characters no font can draw} for the fields of `doc` that have any."""
+    fonts = fonts or configured_fonts()
+    found = {name: fonts.missing(getattr(doc, name))
+             for name in ("title", "number", "recipient", "body", "issuer")}
+    return {name: chars for name, chars in found.items() if chars}
+
+
+def render_notice_pdf(doc: NoticeDocument, fonts: FontChain | None = None) -> bytes:
+    fonts = fonts or configured_fonts()
+    for field, chars in unprintable(doc, fonts).items():
+        raise InvalidInput(_("The PDF cannot print %(chars)s.") % {"chars": " ".join(chars)},
+                           rule="R8.07", field=field)
+    styles = _styles(fonts.base)
+    markup = fonts.markup
     story = [
-        Paragraph(_markup(doc.title), _TITLE),
-        Paragraph(f"编号 / No.: {_markup(doc.number)}", _BASE),
+        Paragraph(markup(doc.title), styles.title),
+        Paragraph(f"编号 / No.: {markup(doc.number)}", styles.base),
     ]
     if doc.recipient.strip():
-        story.append(Paragraph(f"致：{_markup(doc.recipient)}", _BASE))
+        story.append(Paragraph(f"致：{markup(doc.recipient)}", styles.base))
     story.append(Spacer(1, 6 * mm))
-    story += [Paragraph(_markup(p), _BODY) for p in _paragraphs(doc.body)]
+    story += [Paragraph(markup(p), styles.body) for p in _paragraphs(doc.body)]
     story += [
         Spacer(1, 12 * mm),
-        Paragraph(_markup(doc.issuer), _SIGNATURE),
-        Paragraph(_chinese_date(doc.issued_on), _SIGNATURE),
+        Paragraph(markup(doc.issuer), styles.signature),
+        Paragraph(_chinese_date(doc.issued_on), styles.signature),
     ]
 
     buffer = io.BytesIO()
@@ -85,11 +112,6 @@ def content_sha256(data: bytes) -> str:
 
 def _paragraphs(body: str) -> list[str]:
     return [p.strip() for p in _BLANK_LINES.split(body.strip()) if p.strip()]
-
-
-def _markup(text: str) -> str:
-    # User text is literal: escape it for Paragraph's XML markup; keep single line breaks.
-    return escape(text).replace("\n", "<br/>")
 
 
 def _chinese_date(day: dt.date) -> str:

@@ -136,6 +136,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "caseflow" / "web" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# TrueType fonts embedded in notices and reports (HanaMinA.ttf, HanaMinB.ttf: fonts-hanazono).
+PDF_FONT_DIR = os.environ.get("CASEFLOW_PDF_FONT_DIR", "/usr/share/fonts/truetype/hanazono")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

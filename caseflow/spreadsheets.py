@@ -1,6 +1,16 @@
-"""Spreadsheets carry what people typed, never code: a subject or an organization name
-that starts like a formula (=, +, -, @) must not run when the file is opened (CSV/formula
-injection). One rule for every CSV and XLSX the system writes."""
+"""Spreadsheets carry what people typed, never code: a subject, an organization name or a
+reason that starts like a formula (=, +, -, @) must not run when the file is opened
+(CSV/formula injection). Every CSV and XLSX the system writes is written here: nothing
+else in `caseflow/` or `api/` calls `csv.writer` or saves an openpyxl workbook (a test
+checks the sources)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -13,6 +23,15 @@ def csv_text(value):
     return value
 
 
+def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    """A UTF-8 CSV with a BOM (so Excel opens it as UTF-8), every cell formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([csv_text(v) for v in header])
+    writer.writerows([csv_text(v) for v in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def formulas_as_text(sheet) -> None:
     """For XLSX, which says what each cell is: openpyxl takes any string starting with
     "=" for a formula; store those cells as the text they are, unchanged."""
@@ -20,3 +39,23 @@ def formulas_as_text(sheet) -> None:
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Save a workbook built cell by cell (e.g. a form with merged cells), after storing
+    every formula-like cell of every sheet as text."""
+    for sheet in workbook.worksheets:
+        formulas_as_text(sheet)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    """A one-sheet table: the header row, then the rows, every cell formula-safe."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    return workbook_bytes(workbook)

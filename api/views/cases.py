@@ -15,6 +15,7 @@ from api.uploads import WITH_FILES, DocumentField, takes_files
 from api.views.base import perform, validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
+from caseflow.actions.notices import notice_file_open
 from caseflow.actions.parties import party_erase, party_identity_redacted, party_identity_reveal
 from caseflow.documents import ACCEPTED
 from caseflow.errors import InvalidInput
@@ -258,6 +259,8 @@ class NoticeFileView(APIView):
     def get(self, request, pk, notice_pk):
         case = visible_case(request, pk)
         notice = case.notices.filter(pk=notice_pk).first()
-        if notice is None:
+        if notice is None or not notice.file:
             raise Http404
-        return download(request, case, notice.file, f"notice:{notice.pk}")
+        stored = notice_file_open(notice=notice, viewer=request.staff)
+        return FileResponse(stored.open("rb"), as_attachment=True,
+                            filename=stored.name.rsplit("/", 1)[-1])

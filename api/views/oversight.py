@@ -3,16 +3,13 @@ calendar and the yearly conflict-of-interest analysis."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 
 import django_filters
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from openpyxl import Workbook
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,7 +36,7 @@ from caseflow.selectors.reports import (
     self_check_report_data,
 )
 from caseflow.self_check_report import render_self_check_report_pdf
-from caseflow.spreadsheets import csv_text, formulas_as_text
+from caseflow.spreadsheets import csv_bytes, xlsx_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
@@ -148,21 +145,9 @@ class CaseExportView(APIView):
         rows = list(export_rows(request))
         stamp = timezone.localdate().isoformat()
         if fmt == "csv":
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(EXPORT_COLUMNS)
-            writer.writerows([csv_text(v) for v in row] for row in rows)
-            response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv")
+            response = HttpResponse(csv_bytes(EXPORT_COLUMNS, rows), content_type="text/csv")
         else:
-            book = Workbook()
-            sheet = book.active
-            sheet.append(EXPORT_COLUMNS)
-            for row in rows:
-                sheet.append(row)
-            formulas_as_text(sheet)
-            buffer = io.BytesIO()
-            book.save(buffer)
-            response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+            response = HttpResponse(xlsx_bytes(EXPORT_COLUMNS, rows), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.{fmt}"'
         return response
 

@@ -39,7 +39,7 @@ def dispute_answer(*, case: Case, acting_user: Staff, answer: str) -> Case:
     case.drafted_by = acting_user
     case_move(case, to_state=S.ANSWERED, action="answered", actor=acting_user)
     notice_issue(case=case, kind=Notice.Kind.DISPUTE_ANSWER, text=answer,
-                 approved_by=acting_user)
+                 approved_by=acting_user, text_field="answer")
     notification_queue(case, "decision_notice", party=case.submitter)
     return case
 

@@ -271,7 +271,7 @@ def case_accept(*, case: Case, acting_user: Staff, action_to_take: str,
                        "late": case.accepted_at > case.acceptance_due_at},
               reason=reason)
     notice_issue(case=case, kind=Notice.Kind.ACCEPTANCE, text=action_to_take,
-                 approved_by=acting_user)
+                 approved_by=acting_user, text_field="action_to_take")
     notification_queue(case, "acceptance_notice", party=case.submitter)
     notify_owner(case, "case_accepted", fallback_roles=(Role.DEPARTMENT_HEAD,))
     return case
@@ -286,7 +286,8 @@ def case_reject(*, case: Case, acting_user: Staff, reason: str) -> Case:
     case.accepted_at = timezone.now()
     case.rejection_reason = reason
     case_move(case, to_state=S.REJECTED, action="rejected", actor=acting_user, reason=reason)
-    notice_issue(case=case, kind=Notice.Kind.REJECTION, text=reason, approved_by=acting_user)
+    notice_issue(case=case, kind=Notice.Kind.REJECTION, text=reason, approved_by=acting_user,
+                 text_field="reason")
     notification_queue(case, "rejection_notice", party=case.submitter)
     return case
 

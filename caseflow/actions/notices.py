@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from caseflow.actions.case_files import case_file_open
 from caseflow.actions.case_state import case_deadline_refresh, case_lock
 from caseflow.actions.events import event_record
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
@@ -27,7 +28,8 @@ from caseflow.models import (
     Role,
     Staff,
 )
-from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf
+from caseflow.notice_pdf import NoticeDocument, content_sha256, render_notice_pdf, unprintable
+from caseflow.policies.confidentiality import notice_refusal
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import RECORD, S
 
@@ -39,14 +41,36 @@ def recipient_line(case: Case) -> str:
     return party.organization.name if party.organization and not party.name else party.name
 
 
-def notice_issue(*, case: Case, kind: str, text: str, approved_by: Staff) -> Notice | None:
-    """Render and store the approved notice. An anonymous complaint gets none (X4)."""
+# Which field of the case or the request a character the notice cannot print came from.
+UNPRINTABLE_FIELDS = {"recipient": "submitter_name", "body": "text", "number": "number",
+                      "title": "kind", "issuer": "issuer"}
+
+
+def check_printable(document: NoticeDocument, text_field: str = "text") -> None:
+    """R8.07: the notice prints exactly what was approved. A character the embedded
+    fonts cannot draw (an emoji, say) is refused, never printed as another one."""
+    for field, chars in unprintable(document).items():
+        if field == "recipient":
+            message = _("The notice cannot print %(chars)s in the submitter's name; correct "
+                        "the name as on an identity document before issuing it.")
+        else:
+            message = _("The notice cannot print %(chars)s; remove it from the text before "
+                        "issuing the notice.")
+        raise InvalidInput(message % {"chars": " ".join(chars)}, rule="R8.07",
+                           field=text_field if field == "body" else UNPRINTABLE_FIELDS[field])
+
+
+def notice_issue(*, case: Case, kind: str, text: str, approved_by: Staff,
+                 text_field: str = "outcome") -> Notice | None:
+    """Render and store the approved notice. An anonymous complaint gets none (X4).
+    `text_field` names the input the text came from, for a refusal (R8.07)."""
     if case.anonymous:
         return None
     document = NoticeDocument(
         title=NOTICE_TITLES[kind], number=case.number, recipient=recipient_line(case), body=text,
         issued_on=timezone.localdate(),
     )
+    check_printable(document, text_field)
     pdf = render_notice_pdf(document)
     notice = Notice(case=case, kind=kind, text=text, sha256=content_sha256(pdf),
                     approved_by=approved_by)
@@ -173,3 +197,16 @@ def notice_receipt_record(*, sending: NoticeSending, received_on: dt.date,
         case_deadline_refresh(case)
         case.save()
     return sending
+
+
+@transaction.atomic
+def notice_file_open(*, notice: Notice, viewer: Staff):
+    """The stored PDF of a notice, for `viewer`: refused after an erasure to all but the
+    archive's keepers (X8, X12), else as any file naming the submitter (R8.13);
+    every opening is recorded on the case."""
+    refusal = notice_refusal(notice, viewer)
+    if refusal is not None:
+        raise refusal
+    return case_file_open(case=notice.case, viewer=viewer, stored=notice.file,
+                          label=f"notice:{notice.pk}")
+

@@ -49,7 +49,9 @@ def party_identity_reveal(*, case: Case, party: Party, viewer: Staff) -> PartyId
 
 @transaction.atomic
 def party_erase(*, party: Party, acting_user: Staff, reason: str) -> Party:
-    """X8: on a lawful request, redact the identity; events (which hold none) stay intact."""
+    """X8: on a lawful request, redact the identity; events (which hold none) stay intact.
+    The notices already issued stay as the legal record, marked and closed to all but
+    the archive's keepers (X12)."""
     if not acting_user.has_any_role((Role.CLIENT_OFFICE, Role.QUALITY_MANAGER)):
         raise RoleRequired(_("The client & information office or the quality manager erases "
                              "identities."), rule="X8")
@@ -64,4 +66,16 @@ def party_erase(*, party: Party, acting_user: Staff, reason: str) -> Party:
     for case in Case.objects.filter(submitter=party) | Case.objects.filter(respondent=party):
         event_record(case, action="party_erased", actor=acting_user, from_state=case.state,
                      payload={"party": party.pk}, reason=reason)
+        notices_mark_identity_erased(case=case, party=party, acting_user=acting_user)
     return party
+
+
+def notices_mark_identity_erased(*, case: Case, party: Party, acting_user: Staff) -> None:
+    """X8: each notice of `case` issued so far names `party` (the addressee, or whom the
+    case is about): it is kept, marked, and the marking recorded on the case by notice."""
+    now = timezone.now()
+    for notice in case.notices.select_for_update().filter(identity_erased_at__isnull=True):
+        notice.identity_erased_at = now
+        notice.save(update_fields=["identity_erased_at"])
+        event_record(case, action="notice_identity_erased", actor=acting_user,
+                     from_state=case.state, payload={"notice": notice.pk, "party": party.pk})

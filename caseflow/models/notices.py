@@ -25,6 +25,9 @@ class Notice(models.Model):
     sha256 = models.CharField(max_length=64)
     approved_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
+    # X8: the notice names a person whose identity was erased since. It stays as the legal
+    # record, open only to the client & information office, which keeps the archive (X12).
+    identity_erased_at = models.DateTimeField(_("identity erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notice")

@@ -3,7 +3,6 @@ the event trail as a manifest."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import zipfile
@@ -11,6 +10,7 @@ import zipfile
 from django.utils import timezone
 
 from caseflow.models import NOTICE_TITLES, Case, Finding
+from caseflow.spreadsheets import csv_bytes
 
 SIDE_TITLES = {Finding.Side.SUBMITTER: "提出方", Finding.Side.RESPONDENT: "被投诉方",
                Finding.Side.BODY: "本机构"}
@@ -35,14 +35,13 @@ def dossier_documents(case: Case) -> list[tuple[str, object]]:
 
 
 def event_manifest(case: Case) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["时间", "操作人", "操作", "原状态", "新状态", "理由"])
-    for event in case.events.select_related("actor").order_by("at", "id"):
-        writer.writerow([timezone.localtime(event.at).isoformat(timespec="seconds"),
-                         event.actor.display_name if event.actor else event.actor_label,
-                         event.action, event.from_state, event.to_state, event.reason])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: opens in Excel as UTF-8
+    """The event trail as CSV; reasons are typed text, written formula-safe."""
+    return csv_bytes(
+        ["时间", "操作人", "操作", "原状态", "新状态", "理由"],
+        ([timezone.localtime(event.at).isoformat(timespec="seconds"),
+          event.actor.display_name if event.actor else event.actor_label,
+          event.action, event.from_state, event.to_state, event.reason]
+         for event in case.events.select_related("actor").order_by("at", "id")))
 
 
 def dossier_zip(case: Case) -> tuple[str, bytes]:
