@@ -281,3 +281,21 @@ def test_public_pages_carry_no_inline_script(client):
         assert not re.search(r"<script(?![^>]*\ssrc=)", page), url
         assert " style=" not in page and "onclick" not in page, url
         assert "http://" not in page and "https://" not in page, url
+
+
+def test_x8_after_an_erasure_the_status_page_offers_no_notice(client, people):
+    """X8 with X12: once the submitter's identity is erased on a lawful request, the
+    notices naming them open only to the office: the status page lists none and the
+    download is a 404."""
+    from caseflow.actions.parties import party_erase
+
+    file_complaint(client)
+    client.get("/submitted/")
+    case = Case.objects.get()
+    commit(case, people.head)
+    case_accept(case=case, acting_user=people.head, action_to_take="调查核实")
+    notice = case.notices.get(kind="acceptance")
+    assert client.get(f"/track/notices/{notice.pk}/").status_code == 200
+    party_erase(party=case.submitter, acting_user=people.office, reason="依法删除请求")
+    assert f"/track/notices/{notice.pk}/" not in client.get("/track/status/").content.decode()
+    assert client.get(f"/track/notices/{notice.pk}/").status_code == 404
