@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and the EMAIL_* variables.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "caseflow.apps.CaseflowConfig",
 ]
 
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a sign-in refused by axes into its lockout answer (caseflow.web.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseflow.urls"
@@ -115,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# axes first: a locked-out client is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,8 +170,31 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Celery --------------------------------------------------------------------------
+# --- Shared cache: sign-in throttles and lockouts count here, for every worker ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "caseflow"}}
+else:
+    # Embedded default: a table in the database (`manage.py createcachetable` makes it;
+    # bin/caseflow-run runs it, the test database gets it on creation).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "caseflow_cache"}}
+
+# --- Sign-in lockout (django-axes): every sign-in, the admin's included ------------------
+# Besides the per-minute throttles of the API (LOGIN_THROTTLE_RATE): this many failures
+# from one address, or at one account, lock that address or account out for a while.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_LOCKOUT_FAILURES", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "caseflow.web.lockout.client_address"  # NUM_PROXIES, as the API
+AXES_LOCKOUT_CALLABLE = "caseflow.web.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = (
     REDIS_URL
     or os.environ.get("CELERY_BROKER_URL")
