@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "csp",
     "caseflow.apps.CaseflowConfig",
 ]
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last: turns a sign-in refused by axes into its lockout answer (caseflow.web.lockout).
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,6 +195,22 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "caseflow.web.lockout.client_address"  # NUM_PROXIES, as the API
 AXES_LOCKOUT_CALLABLE = "caseflow.web.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# --- Content-Security-Policy (django-csp): our own files only, no inline script -------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = (

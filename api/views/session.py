@@ -9,7 +9,7 @@ from api.throttling import SIGN_IN_THROTTLES
 
 
 class SessionLoginView(auth_views.LoginView):
-    template_name = "rest_framework/login.html"
+    template_name = "caseflow/signin.html"  # DRF's form, its styles in a file (CSP)
     throttle_scope = "login"  # read by ScopedRateThrottle
 
     def post(self, request, *args, **kwargs):
