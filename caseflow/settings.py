@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "caseflow.web.body_limit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -311,6 +313,9 @@ SPECTACULAR_SETTINGS = {
 }
 # Uploaded attachments: size limit and accepted types (checked by content, not by name).
 CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(20 * 2**20)))
+# A whole request body: the largest attachment and 1 MB for the form fields around it.
+CASEFLOW_REQUEST_MAX_BYTES = int(os.environ.get("CASEFLOW_REQUEST_MAX_BYTES",
+                                                str(CASEFLOW_UPLOAD_MAX_BYTES + 2**20)))
 
 LOGGING = {
     "version": 1,
