@@ -197,6 +197,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "caseflow.web.lockout.client_address"  # NUM_PROXIES, as the API
 AXES_LOCKOUT_CALLABLE = "caseflow.web.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
 
 # --- Content-Security-Policy (django-csp): our own files only, no inline script -------
 CONTENT_SECURITY_POLICY = {
