@@ -78,11 +78,12 @@ def test_an_api_sign_in_lockout_is_a_json_refusal(people, settings, url):
     assert refusal_shape(refused)["code"] == "locked_out"
 
 
-def test_a_throttled_token_sign_in_is_a_json_refusal(people):
+@pytest.mark.parametrize("url", ["/api/auth/token/", "/api/auth/session/login/"])
+def test_a_throttled_sign_in_is_a_json_refusal(people, url):
     browser = Client()
     for i in range(10):
-        sign_in(browser, "/api/auth/token/", "head", f"x{i}")
-    refused = sign_in(browser, "/api/auth/token/", "head", "x")
+        sign_in(browser, url, "head", f"x{i}")
+    refused = sign_in(browser, url, "head", "x")
     assert refused.status_code == 429 and refused["Retry-After"]
     assert refusal_shape(refused)["code"] == "throttled"
 
