@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -43,6 +44,11 @@ def caseflow_exception_handler(exc, context):
                          "detail": gettext("Records in use are never deleted.")}, status=409)
     if isinstance(exc, Http404):
         return Response({"code": "not_found", "detail": gettext("Not found.")}, status=404)
+    if isinstance(exc, Throttled):
+        response = exception_handler(exc, context)  # keeps its Retry-After header
+        response.data = {"code": "throttled", "rule": None, "detail": str(exc.detail),
+                         "errors": {}}
+        return response
     response = exception_handler(exc, context)
     if response is not None and response.status_code == 400 and "detail" not in response.data:
         response.data = {"code": "invalid", "rule": None, "detail": gettext("Invalid input."),

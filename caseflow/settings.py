@@ -7,6 +7,7 @@ REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and the EMAIL_* variables.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "caseflow.apps.CaseflowConfig",
 ]
 
@@ -72,12 +75,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body: an oversized one is refused unread (413).
+    "caseflow.web.body_limit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a sign-in refused by axes into its lockout answer (caseflow.web.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "caseflow.urls"
@@ -115,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# axes first: a locked-out client is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,8 +177,48 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Celery --------------------------------------------------------------------------
+# --- Shared cache: sign-in throttles and lockouts count here, for every worker ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "caseflow"}}
+else:
+    # Embedded default: a table in the database (`manage.py createcachetable` makes it;
+    # bin/caseflow-run runs it, the test database gets it on creation).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "caseflow_cache"}}
+
+# --- Sign-in lockout (django-axes): every sign-in, the admin's included ------------------
+# Besides the per-minute throttles of the API (LOGIN_THROTTLE_RATE): this many failures
+# from one address, or at one account, lock that address or account out for a while.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_LOCKOUT_FAILURES", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "caseflow.web.lockout.client_address"  # NUM_PROXIES, as the API
+AXES_LOCKOUT_CALLABLE = "caseflow.web.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+
+# --- Content-Security-Policy (django-csp): our own files only, no inline script -------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = (
     REDIS_URL
     or os.environ.get("CELERY_BROKER_URL")
@@ -266,6 +320,9 @@ SPECTACULAR_SETTINGS = {
 CASEFLOW_SUBMIT_RATE = os.environ.get("CASEFLOW_SUBMIT_RATE", "10/h")
 CASEFLOW_TRACK_RATE = os.environ.get("CASEFLOW_TRACK_RATE", "30/h")
 CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(20 * 2**20)))
+# A whole request body: the largest attachment and 1 MB for the form fields around it.
+CASEFLOW_REQUEST_MAX_BYTES = int(os.environ.get("CASEFLOW_REQUEST_MAX_BYTES",
+                                                str(CASEFLOW_UPLOAD_MAX_BYTES + 2**20)))
 
 LOGGING = {
     "version": 1,

@@ -43,9 +43,23 @@ def pytest_report_header(config):
         return f"clock moved to {config.getoption('--clock')} (time-machine)"
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                     "django_db_serialized_rollback", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Login throttling counts in the cache: each test starts with none."""
-    cache.clear()
+def fresh_cache(request):
+    """Sign-in throttles and lockouts count in the shared cache (a database table on the
+    embedded default, Redis when REDIS_URL is set): each test starts with none. A test
+    without the database signs nobody in: nothing to clear."""
+    if (request.node.get_closest_marker("django_db") is None
+            and not DATABASE_FIXTURES & set(request.fixturenames)):
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with blocker.unblock():
+        cache.clear()

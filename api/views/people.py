@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.authtoken.models import Token
@@ -39,18 +40,22 @@ class LoginView(APIView):
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        # Django's request, not DRF's wrapper: django-axes flags a lockout on it and its
+        # middleware answers it (caseflow.web.lockout).
+        serializer = AuthTokenSerializer(data=request.data,
+                                         context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
 
 class LogoutView(APIView):
-    """Revoke the caller's API token."""
+    """Revoke the caller's API token and end the caller's browser session."""
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         Token.objects.filter(user=request.user).delete()
+        logout(request._request)  # flushes the session, whichever way the caller signed in
         return Response(status=204)
 
 

@@ -65,6 +65,13 @@ def declaration_sign(
     declaring interest relationships (ongoing or ended) and any potential conflict."""
     if kind == Declaration.Kind.ANNUAL and (year is None or case is not None):
         raise InvalidInput(_("An annual commitment names its year."), rule="R9.01", field="year")
+    if kind == Declaration.Kind.ANNUAL:
+        this_year = timezone.localdate().year
+        if year not in (this_year, this_year + 1):
+            raise InvalidInput(
+                _("An annual commitment is signed for this year (%(this)d) or the next "
+                  "(%(next)d).") % {"this": this_year, "next": this_year + 1},
+                rule="R9.01", field="year")
     if kind == Declaration.Kind.CASE and case is None:
         raise InvalidInput(_("A per-case commitment names its case."), rule="R9.01", field="case")
     if kind not in Declaration.Kind.values:

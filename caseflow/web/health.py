@@ -1,7 +1,10 @@
 """GET /healthz: is this instance able to do its work?
 
 503 when the database or the configured broker does not answer; the bot's configuration
-is reported but never fails the check (the bot is optional).
+is reported but never fails the check (the bot is optional). Anybody learns `ok` or
+`fail`; the details (database vendor, broker transport, the bot's API address) are for
+staff and for callers on this machine (a monitor on localhost, not a request a local
+reverse proxy forwards: that one carries X-Forwarded-For).
 """
 
 from django.conf import settings
@@ -41,11 +44,25 @@ def bot_state() -> dict:
     }
 
 
+LOOPBACK = {"127.0.0.1", "::1"}
+
+
+def may_see_details(request) -> bool:
+    if request.META.get("REMOTE_ADDR") in LOOPBACK and "HTTP_X_FORWARDED_FOR" not in request.META:
+        return True
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    staff = getattr(user, "staff", None)
+    return user.is_staff or (staff is not None and staff.is_active)
+
+
 @never_cache
 @require_GET
 def healthz(request):
     database, broker = database_state(), broker_state()
     ok = database["ok"] and broker["ok"]
-    body = {"status": "ok" if ok else "down", "database": database, "broker": broker,
-            "bot": bot_state()}
+    body = {"status": "ok" if ok else "fail"}
+    if may_see_details(request):
+        body.update(database=database, broker=broker, bot=bot_state())
     return JsonResponse(body, status=200 if ok else 503)

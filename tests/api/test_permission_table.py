@@ -266,7 +266,8 @@ def routes(w):
             only(200, ["head", "deputy", "office", "project"], scope=every))],
         "api-declarations": [
             ("get", "/api/declarations/", None, None, every(200)),
-            ("post", "/api/declarations/", {"kind": "annual", "year": 2030}, "json",
+            ("post", "/api/declarations/", {"kind": "annual",
+                                              "year": timezone.localdate().year + 1}, "json",
              every(201))],
         "api-declaration-ruling": [("post", f"/api/declarations/{w['conflict'].pk}/ruling/",
                                     {"ruling": "allow"}, "json",

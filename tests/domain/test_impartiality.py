@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from caseflow.actions.committee import case_refer_no_eligible
@@ -34,10 +35,11 @@ def test_r9_01_last_years_commitment_is_not_current(people):
     """R9.01: commitments are annual; last year's does not count this year."""
     from caseflow.models import Declaration
 
+    with time_machine.travel(timezone.now() - dt.timedelta(days=366)):
+        declaration_sign(staff=people.newcomer, kind=Declaration.Kind.ANNUAL,
+                         year=timezone.localdate().year)  # signed last year, for last year
     case = complaint(people)
     commit(case, people.newcomer)
-    declaration_sign(staff=people.newcomer, kind=Declaration.Kind.ANNUAL,
-                     year=timezone.localdate().year - 1)
     with pytest.raises(Recused):
         case_assign(case=case, handler=people.newcomer, acting_user=people.head)
 
@@ -223,3 +225,19 @@ def test_x1_a_recused_head_may_not_set_targets(people, engagement):
     with pytest.raises(Recused):
         case_target_set(case=case, step="evaluation", working_days=200,
                         acting_user=people.head)
+
+
+@pytest.mark.parametrize("years_ahead", [2, 5, 9])
+def test_r9_01_annual_commitment_only_for_this_year_or_the_next(people, years_ahead):
+    """R9.01: a commitment for 2031 or 2035 commits to nothing current: refused; this year's
+    and next year's are accepted."""
+    from caseflow.errors import InvalidInput
+
+    this_year = timezone.localdate().year
+    with pytest.raises(InvalidInput) as refused:
+        declaration_sign(staff=people.newcomer, kind="annual", year=this_year + years_ahead)
+    assert (refused.value.rule, refused.value.field) == ("R9.01", "year")
+    with pytest.raises(InvalidInput):
+        declaration_sign(staff=people.newcomer, kind="annual", year=this_year - 1)
+    assert declaration_sign(staff=people.newcomer, kind="annual", year=this_year).pk
+    assert declaration_sign(staff=people.newcomer, kind="annual", year=this_year + 1).pk

@@ -59,7 +59,8 @@ def signed_for(people, year: int) -> None:
               people.office, people.office_2, people.handler, people.hu_wei, people.reviewer,
               *people.members]:
         if not Declaration.objects.filter(staff=s, kind="annual", year=year).exists():
-            declaration_sign(staff=s, kind=Declaration.Kind.ANNUAL, year=year)
+            with at(year, 1, 5, 10, 0):  # signed in that year, as R9.01 requires
+                declaration_sign(staff=s, kind=Declaration.Kind.ANNUAL, year=year)
 
 
 def accept(people, case):
