@@ -8,7 +8,7 @@ MO := $(PO:.po=.mo)
 # Fonts embedded in notices and reports (caseflow/pdf_fonts.py); CASEFLOW_PDF_FONT_DIR moves them.
 FONT_DIR ?= $(or $(CASEFLOW_PDF_FONT_DIR),/usr/share/fonts/truetype/hanazono)
 
-.PHONY: run test install messages fonts lint check
+.PHONY: run test install messages fonts browser screenshots lint check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,18 @@ run: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium (never a downloaded browser); a CJK font renders
+# the Chinese pages (fonts-wqy-zenhei, TrueType).
+browser:
+	@command -v chromium >/dev/null && fc-list | grep -qi "wqy\|noto sans cjk" || \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei)
+
+# Screenshots of the home page, the complaint form, the receipt and the status page.
+screenshots: install browser
+	SCREENSHOT_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest -m browser \
+		tests/web/test_public_site_browser.py
+	@echo "Screenshots in var/screenshots/"
 
 lint: install
 	$(BIN)/ruff check .
