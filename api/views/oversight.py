@@ -261,7 +261,6 @@ class CalendarYearCompleteView(APIView):
     @extend_schema(request=None, responses=CalendarYearSerializer)
     def post(self, request, year):
         check_editor(request.staff)
-        report_year(year)  # a year the calendar covers; others do not exist
         return perform(lambda: calendar_year_mark_complete(year=year, acting_user=request.user),
                        CalendarYearSerializer)
 

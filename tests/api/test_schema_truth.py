@@ -118,5 +118,7 @@ def test_no_calendar_override_in_year_319(people, api, schema):
     assert date["pattern"].startswith("^(20")
 
 
-def test_no_calendar_year_marked_complete_outside_the_years(people, api):
-    assert api(people.head).post("/api/calendar/years/319/complete/").status_code == 404
+def test_path_years_are_documented_in_the_years_the_api_covers(people, api, schema):
+    [year] = schema["paths"]["/api/calendar/years/{year}/complete/"]["post"]["parameters"]
+    assert (year["schema"]["minimum"], year["schema"]["maximum"]) == (2000, 2100)
+    assert api(people.head).post("/api/calendar/years/319/complete/").status_code == 400
