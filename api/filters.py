@@ -3,12 +3,21 @@
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema_field
 
+from api.strict import FIRST_YEAR, LAST_YEAR, MAX_ID
 from caseflow.models import Case, CaseKind, Scope
+from caseflow.policies.transitions import S
+
+# The same bounds for the schema's date-time filters (years 1900 to 9000, written out).
+MOMENT_PATTERN = r"^(19\d\d|[2-8]\d\d\d|9000)-"
 
 
 def plausible_moment(value: dt.datetime) -> None:
@@ -18,19 +27,86 @@ def plausible_moment(value: dt.datetime) -> None:
         raise ValidationError(_("Give a date between the years 1900 and 9000."))
 
 
-def an_id(**kw):
-    """An object id: whole, positive and in a database integer's range."""
-    return django_filters.NumberFilter(min_value=1, max_value=2**31 - 1, decimal_places=0,
-                                       **kw)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An object id: whole, positive and in a database integer's range. An id that
+    points nowhere filters to nothing (it is not refused: ids are not secrets to probe
+    for, and what the caller may not see is not listed anyway)."""
+
+    def __init__(self, **kw):
+        super().__init__(min_value=1, max_value=MAX_ID, decimal_places=0, **kw)
+
+
+@extend_schema_field({"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR})
+class YearFilter(django_filters.NumberFilter):
+    """A year the API covers (api.strict.FIRST_YEAR..LAST_YEAR), whole."""
+
+    def __init__(self, **kw):
+        super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, decimal_places=0, **kw)
+
+
+class TrueFalseField(forms.TypedChoiceField):
+    def __init__(self, **kw):
+        super().__init__(choices=[("true", "true"), ("false", "false")],
+                         coerce=lambda value: value == "true", **kw)
+
+
+@extend_schema_field({"type": "boolean"})
+class TrueFalseFilter(django_filters.Filter):
+    """`true` or `false`, as the schema says (not 1/0, yes/no)."""
+
+    field_class = TrueFalseField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """Filters that refuse what the schema does not document: a filter given empty or
+    more than once (the list would silently ignore it), ids below 1, whole-number
+    filters given fractions, years out of range, booleans as 1/0."""
+
+    FILTER_DEFAULTS = {
+        **django_filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.BooleanField: {"filter_class": TrueFalseFilter},
+    }
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr="exact"):
+        if field.name == "year" and isinstance(field, models.IntegerField):
+            return YearFilter(field_name=field_name, lookup_expr=lookup_expr)
+        return super().filter_for_field(field, field_name, lookup_expr)
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if len(values) > 1:
+                self.form.add_error(name, _("Give this filter once."))
+            elif values == [""]:
+                self.form.add_error(name, _("Give this filter a value, or leave it out."))
+        return valid and not self.form.errors
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """Every list's filters, generated from `filterset_fields` or declared, are strict."""
+
+    filterset_base = StrictFilterSet
 
 
 def a_moment(**kw):
     return django_filters.IsoDateTimeFilter(validators=[plausible_moment], **kw)
 
 
-class CaseFilter(django_filters.FilterSet):
+def an_id(**kw):
+    return IdFilter(**kw)
+
+
+CASE_STATES = sorted({v for k, v in vars(S).items() if k.isupper() and isinstance(v, str)})
+
+
+class CaseFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
-    state = django_filters.CharFilter()
+    state = django_filters.ChoiceFilter(choices=[(s, s) for s in CASE_STATES])
     handler = an_id(field_name="handler_id")
     scope = django_filters.ChoiceFilter(choices=Scope.choices)
     engagement = an_id(field_name="engagement_id")

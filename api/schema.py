@@ -1,5 +1,8 @@
 """OpenAPI post-processing: every operation documents its error responses."""
 
+from api.filters import MOMENT_PATTERN
+from api.strict import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_ID
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
@@ -13,6 +16,66 @@ ERROR_SCHEMA = {
 ERRORS = {"400": "Invalid input", "401": "Not authenticated", "403": "Not allowed",
           "404": "Not found", "409": "Not allowed in the current state",
           "413": "Upload too large", "429": "Too many requests"}
+
+
+def bound_ids_and_years(result, generator, request, public):
+    """What the types alone do not say: ids (`{id}`, `{…_pk}`) are from 1, years in the
+    path are the years the API covers, and a date in a request is in those years
+    (api.strict.FIRST_YEAR..LAST_YEAR; refused with a 400 otherwise)."""
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if (parameter["in"] == "query" and schema.get("type") == "string"
+                        and not {"enum", "format", "minLength"} & set(schema)):
+                    schema["minLength"] = 1  # an empty filter is refused (api.filters)
+                if parameter["in"] == "query" and schema.get("format") == "date-time":
+                    schema["pattern"] = MOMENT_PATTERN  # api.filters.plausible_moment
+                if parameter["in"] != "path" or schema.get("type") != "integer":
+                    continue
+                if parameter["name"] == "year":
+                    schema.update(minimum=FIRST_YEAR, maximum=LAST_YEAR)
+                else:
+                    schema.update(minimum=1, maximum=MAX_ID)
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: the input shapes
+            continue
+        for prop in component.get("properties", {}).values():
+            if prop.get("format") == "date" and not prop.get("readOnly"):
+                prop["pattern"] = DATE_PATTERN
+    return result
+
+
+def split_form_and_json_bodies(result, generator, request, public):
+    """An operation that takes a file takes it as multipart only: its JSON body is the
+    same fields without the file (JSON cannot carry one; a required file means no JSON
+    body at all). A form's values are text, so none of them is `null` there: a field
+    left out takes its default."""
+    components = result.get("components", {}).get("schemas", {})
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            name = _ref_name(content.get("multipart/form-data", {}).get("schema", {}))
+            component = components.get(name or "")
+            if not component:
+                continue
+            properties = component.get("properties", {})
+            files = {k for k, v in properties.items() if v.get("format") == "binary"}
+            if not files:
+                continue
+            required = component.get("required", [])
+            if "application/json" in content:
+                if files & set(required):
+                    del content["application/json"]
+                else:
+                    content["application/json"]["schema"] = {
+                        **component,
+                        "properties": {k: v for k, v in properties.items()
+                                       if k not in files}}
+            form = {k: {p: q for p, q in v.items() if p != "nullable"}
+                    for k, v in properties.items()}
+            content["multipart/form-data"]["schema"] = {**component, "properties": form}
+    return result
 
 
 def add_error_responses(result, generator, request, public):

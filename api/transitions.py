@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.strict import MAX_ID
 from api.uploads import DocumentField
 from caseflow.actions.appeals import appeal_draft_ruling, appeal_organize, appeal_request_committee
 from caseflow.actions.committee import (
@@ -104,7 +104,7 @@ class Handler(serializers.Serializer):
     handler = active_staff()
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class VisibleCase(serializers.PrimaryKeyRelatedField):
     """A case the caller may see: others do not exist for them (as on the case routes)."""
 

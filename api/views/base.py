@@ -8,10 +8,12 @@ from django.http import Http404
 from rest_framework import status
 from rest_framework.response import Response
 
+from api.strict import strict_is_valid
+
 
 def validated(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
+    strict_is_valid(serializer)
     return dict(serializer.validated_data)
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
+from api.strict import strict_is_valid
 from api.transitions import STEPS, VisibleCase
 from api.uploads import WITH_FILES, DocumentField, takes_files
 from api.views.base import perform, validated
@@ -160,7 +161,7 @@ class TransitionView(APIView):
         # action checks again under its row lock.
         check_transition(case, self.name, request.staff)
         serializer = self.input(data=request.data, context={"staff": request.staff})
-        serializer.is_valid(raise_exception=True)
+        strict_is_valid(serializer)
         with transaction.atomic():
             STEPS[self.name].perform(case, request.staff, dict(serializer.validated_data))
         return case_file(request, visible_case(request, pk))

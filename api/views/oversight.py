@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 
 import django_filters
+from django.core.validators import MaxValueValidator
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from drf_spectacular.plumbing import get_override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -16,6 +18,7 @@ from rest_framework.views import APIView
 
 from api.filters import CaseFilter
 from api.serializers import CaseListSerializer
+from api.strict import FIRST_YEAR, LAST_YEAR, QueryBooleanField, check_date_year
 from api.views.base import get_or_404, perform, validated
 from caseflow.actions.calendar import calendar_year_mark_complete
 from caseflow.actions.calendar_overrides import (
@@ -43,13 +46,13 @@ BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
 
 
 def report_year(year: int) -> int:
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     return year
 
 
 class YearQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    year = serializers.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
 
 
 class MonthRateSerializer(serializers.Serializer):
@@ -127,7 +130,8 @@ def case_filter_parameters() -> list[OpenApiParameter]:
              django_filters.IsoDateTimeFilter: OpenApiTypes.DATETIME}
     parameters = []
     for name, field in CaseFilter.base_filters.items():
-        kind = types.get(type(field), OpenApiTypes.STR)
+        # a filter's own schema (ids from 1, see api.filters) before its class's type
+        kind = get_override(field, "field") or types.get(type(field), OpenApiTypes.STR)
         choices = [c for c, _ in field.extra.get("choices", [])] or None
         parameters.append(OpenApiParameter(name, kind, required=False, enum=choices,
                                            description=str(field.extra.get("help_text", ""))))
@@ -153,7 +157,7 @@ class CaseExportView(APIView):
 
 
 class DisclosureQuery(serializers.Serializer):
-    final = serializers.BooleanField(
+    final = QueryBooleanField(
         default=False,
         help_text="true: the final table, refused (409, rule D1) while an engagement's "
                   "timeliness or the body's basic information is not filled in; "
@@ -204,7 +208,8 @@ class OverrideSerializer(serializers.ModelSerializer):
     class Meta:
         model = CalendarOverride
         fields = ["id", "date", "kind", "note"]
-        extra_kwargs = {"date": {"validators": []}}  # setting a date again updates it
+        # setting a date again updates it; the calendar covers FIRST_YEAR..LAST_YEAR
+        extra_kwargs = {"date": {"validators": [check_date_year]}}
 
 
 class CalendarOverrideListView(generics.ListAPIView):
@@ -250,7 +255,16 @@ class AnalysisSerializer(serializers.ModelSerializer):
         model = ConflictAnalysis
         fields = ["id", "year", "run_by", "run_at", "findings"]
         read_only_fields = ["run_by", "run_at"]
-        extra_kwargs = {"year": {"validators": []}}  # one per year: the domain says (R9.03)
+        # one per year: the domain says (R9.03)
+        extra_kwargs = {"year": {"validators": [], "min_value": FIRST_YEAR}}
+
+    def get_fields(self):
+        """A year analysed is this year or before (R9.03): the schema says so too."""
+        fields = super().get_fields()
+        year = fields["year"]
+        year.max_value = timezone.localdate().year
+        year.validators.append(MaxValueValidator(year.max_value))
+        return fields
 
 
 class ConflictAnalysisListView(generics.ListAPIView):

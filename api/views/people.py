@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.strict import MAX_ID, strict_is_valid
 from api.throttling import SIGN_IN_THROTTLES
 from api.uploads import WITH_FILES
 from api.views.base import get_or_404, perform, validated
@@ -44,7 +45,7 @@ class LoginView(APIView):
         # middleware answers it (caseflow.web.lockout).
         serializer = AuthTokenSerializer(data=request.data,
                                          context={"request": request._request})
-        serializer.is_valid(raise_exception=True)
+        strict_is_valid(serializer)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
@@ -189,7 +190,8 @@ class DeclarationInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Declaration.Kind.choices)
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False,
                                     allow_null=True, default=None)
-    case = serializers.IntegerField(required=False, allow_null=True, default=None)
+    case = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False,
+                                    allow_null=True, default=None)
     potential_conflict = serializers.CharField(max_length=5000, required=False,
                                                allow_blank=True, default="")
     relationships = RelationshipSerializer(many=True, required=False, default=list)
