@@ -9,7 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from caseflow.actions.intake import PartyDetails
@@ -93,24 +93,24 @@ def procedure_facts() -> dict:
             "body": settings.CASEFLOW_BODY_NAME}
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "public/home.html", procedure_facts())
 
 
-@require_GET
+@require_safe
 def procedure(request):
     """R8.02: the procedure for complaints, appeals and disputes, with the channels."""
     return render(request, "public/procedure.html", procedure_facts())
 
 
-@require_GET
+@require_safe
 def impartiality_policy(request):
     """R9.04: the impartiality policy."""
     return render(request, "public/impartiality.html", procedure_facts())
 
 
-@require_GET
+@require_safe
 def privacy_notice(request):
     return render(request, "public/privacy.html", procedure_facts())
 
@@ -186,22 +186,22 @@ def submission_arguments(kind: str, data: dict) -> dict:
     return arguments
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def complaint_new(request):
     return submission_page(request, CaseKind.COMPLAINT, ComplaintForm, "public/complaint.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def appeal_new(request):
     return submission_page(request, CaseKind.APPEAL, AppealForm, "public/appeal.html")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dispute_new(request):
     return submission_page(request, CaseKind.DISPUTE, DisputeForm, "public/dispute.html")
 
 
-@require_GET
+@require_safe
 def appeal_window(request):
     """R8.08: whether an appeal filed now is within 30 working days of the date given; the
     appeal form warns with it before submitting (and accepts a late appeal)."""
@@ -222,7 +222,7 @@ def appeal_window(request):
         "provisional": window.provisional})
 
 
-@require_GET
+@require_safe
 def receipt(request):
     """Shown once: the tracking code is not stored, so a reload cannot show it again."""
     shown = request.session.pop(RECEIPT, None)
@@ -234,7 +234,7 @@ def receipt(request):
         "case": case, "code": shown["code"], "status": public_status(case)})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST":
@@ -259,7 +259,7 @@ def tracked_case(request) -> Case:
     return case
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def status(request):
     try:
         case = tracked_case(request)
@@ -284,7 +284,7 @@ def status(request):
         status=400 if form.is_bound and form.errors else 200)
 
 
-@require_GET
+@require_safe
 def notice_download(request, pk: int):
     notice = public_notice(tracked_case(request), pk)
     if notice is None:
@@ -294,7 +294,7 @@ def notice_download(request, pk: int):
                         content_type="application/pdf")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lost_code(request):
     form = LostCodeForm(request.POST or None)
     done = False
