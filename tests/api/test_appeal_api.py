@@ -32,12 +32,12 @@ def file_appeal(client, *, decision_received_on, document=True, **extra):
     return client.post("/api/cases/", payload, format="multipart")
 
 
-def ruled_appeal(people, api):
-    """Filed, accepted, organized, drafted, reviewed, approved and sent: ruled."""
+def approved_appeal(people, api, **extra):
+    """Filed, accepted, organized, drafted, reviewed and approved: the ruling to send."""
     office, head, handler, qm = (api(people.office), api(people.head), api(people.handler),
                                  api(people.quality_manager))
     created = ok(file_appeal(office, decision_received_on=timezone.localdate()
-                             - dt.timedelta(days=5)), 201)
+                             - dt.timedelta(days=5), **extra), 201)
     case_id = created["case"]["id"]
     for client in (office, head, handler, qm):
         sign(client, case_id)
@@ -46,8 +46,13 @@ def ruled_appeal(people, api):
     step(handler, case_id, "draft_ruling", {"ruling": "维持原核查结论"})
     step(head, case_id, "review", {"note": "同意"})
     step(qm, case_id, "approve")
-    detail = step(office, case_id, "send_ruling", TO_BOTH)
-    return case_id, detail
+    return case_id
+
+
+def ruled_appeal(people, api):
+    """Approved and sent to the appellant and the client: ruled."""
+    case_id = approved_appeal(people, api)
+    return case_id, step(api(people.office), case_id, "send_ruling", TO_BOTH)
 
 
 def test_r8_08_appeal_by_letter_needs_the_written_submission_over_http(people, api):

@@ -1,32 +1,17 @@
 """R8.09 over HTTP: the ruling goes to the appellant and the engagement's client, one
 sending each with its own proof, and the sendings say whom they went to."""
 
-import datetime as dt
 
 import pytest
-from django.utils import timezone
 
-from tests.api.steps import attempt, ok, refused, sign, step
-from tests.api.test_appeal_api import file_appeal
+from tests.api.steps import attempt, ok, refused, step
+from tests.api.test_appeal_api import approved_appeal
 
 pytestmark = pytest.mark.django_db
 
 
 def approved_ruling(people, api, engagement):
-    office, head, handler, qm = (api(people.office), api(people.head), api(people.handler),
-                                 api(people.quality_manager))
-    created = ok(file_appeal(office, engagement=engagement.pk,
-                             decision_received_on=timezone.localdate() - dt.timedelta(days=5)),
-                 201)
-    case_id = created["case"]["id"]
-    for client in (office, head, handler, qm):
-        sign(client, case_id)
-    step(head, case_id, "accept", {"action_to_take": "组织复核"})
-    step(head, case_id, "organize", {"handler": people.handler.pk})
-    step(handler, case_id, "draft_ruling", {"ruling": "维持原核查结论"})
-    step(head, case_id, "review", {"note": "同意"})
-    step(qm, case_id, "approve")
-    return case_id
+    return approved_appeal(people, api, engagement=engagement.pk)
 
 
 def test_r8_09_ruling_goes_to_the_appellant_and_the_client_over_http(people, api,
