@@ -3,7 +3,6 @@ per account, so guesses at one account spread over many addresses are counted to
 
 import hashlib
 
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
@@ -11,10 +10,9 @@ class SignInsPerAccount(SimpleRateThrottle):
     scope = "login"  # the same rate as per address
 
     def get_cache_key(self, request, view):
-        try:
-            data = request.data if hasattr(request, "data") else request.POST
-        except (ParseError, UnsupportedMediaType):
-            return None  # no account named; the per-address count still applies
+        # A body that cannot be parsed (malformed, nested too deep, too large) is refused
+        # here with its own 4xx; the per-address throttle, checked first, has counted it.
+        data = request.data if hasattr(request, "data") else request.POST
         if not hasattr(data, "get"):
             return None  # a JSON list or string: refused as input by the view
         username = str(data.get("username", "")).strip().lower()

@@ -4,7 +4,8 @@ import filetype
 from django.conf import settings
 from django.utils.translation import gettext
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
+
+from api.parsers import JSONParser, MultiPartParser
 
 # For the views that take a file: multipart besides JSON.
 WITH_FILES = [JSONParser, MultiPartParser]
