@@ -17,6 +17,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import CalendarDateField
 from api.filters import CaseFilter
 from api.serializers import CaseListSerializer
 from api.views.base import get_or_404, perform, validated
@@ -216,10 +217,11 @@ class StatisticsView(APIView):
 
 
 class OverrideSerializer(serializers.ModelSerializer):
+    date = CalendarDateField()  # setting a date again updates it: no unique validator
+
     class Meta:
         model = CalendarOverride
         fields = ["id", "date", "kind", "note"]
-        extra_kwargs = {"date": {"validators": []}}  # setting a date again updates it
 
 
 class CalendarOverrideListView(generics.ListAPIView):

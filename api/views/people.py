@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import MAX_ITEMS, CalendarDateField
 from api.throttling import SIGN_IN_THROTTLES
 from api.uploads import WITH_FILES
 from api.views.base import get_or_404, perform, validated
@@ -164,7 +165,7 @@ class EngagementImportView(APIView):
 class RelationshipSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     description = serializers.CharField(max_length=200)
-    ended_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ended_on = CalendarDateField(required=False, allow_null=True, default=None)
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
@@ -187,7 +188,8 @@ class DeclarationInput(serializers.Serializer):
     case = serializers.IntegerField(required=False, allow_null=True, default=None)
     potential_conflict = serializers.CharField(max_length=5000, required=False,
                                                allow_blank=True, default="")
-    relationships = RelationshipSerializer(many=True, required=False, default=list)
+    relationships = RelationshipSerializer(many=True, required=False, default=list,
+                                           max_length=MAX_ITEMS)
 
 
 class DeclarationListView(generics.ListAPIView):
