@@ -2,7 +2,11 @@
 that starts like a formula (=, +, -, @) must not run when the file is opened (CSV/formula
 injection). One rule for every CSV and XLSX the system writes."""
 
+import re
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What XLSX cannot hold (openpyxl refuses it): the C0 controls but tab and line breaks.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_text(value):
@@ -10,6 +14,14 @@ def csv_text(value):
     which spreadsheets show as text."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    return value
+
+
+def xlsx_text(value):
+    """For XLSX: control characters typed or pasted into text (an older record, an
+    import) are dropped rather than failing the whole file."""
+    if isinstance(value, str):
+        return XLSX_ILLEGAL.sub("", value)
     return value
 
 

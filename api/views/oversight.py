@@ -40,7 +40,7 @@ from caseflow.selectors.reports import (
     self_check_report_data,
 )
 from caseflow.self_check_report import render_self_check_report_pdf
-from caseflow.spreadsheets import csv_text, formulas_as_text
+from caseflow.spreadsheets import csv_text, formulas_as_text, xlsx_text
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = OpenApiResponse(response=OpenApiTypes.BINARY, description="the file")
@@ -159,7 +159,7 @@ class CaseExportView(APIView):
             sheet = book.active
             sheet.append(EXPORT_COLUMNS)
             for row in rows:
-                sheet.append(row)
+                sheet.append([xlsx_text(v) for v in row])
             formulas_as_text(sheet)
             buffer = io.BytesIO()
             book.save(buffer)
