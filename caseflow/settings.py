@@ -260,6 +260,9 @@ SPECTACULAR_SETTINGS = {
 }
 # Uploaded attachments: size limit and accepted types (checked by content, not by name).
 CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(20 * 2**20)))
+# The engagement register import: bytes of the file and rows of the register.
+CASEFLOW_IMPORT_MAX_BYTES = int(os.environ.get("CASEFLOW_IMPORT_MAX_BYTES", str(5 * 2**20)))
+CASEFLOW_IMPORT_MAX_ROWS = int(os.environ.get("CASEFLOW_IMPORT_MAX_ROWS", "5000"))
 
 LOGGING = {
     "version": 1,
