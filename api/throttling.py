@@ -3,6 +3,7 @@ per account, so guesses at one account spread over many addresses are counted to
 
 import hashlib
 
+from rest_framework.exceptions import APIException
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
@@ -10,9 +11,13 @@ class SignInsPerAccount(SimpleRateThrottle):
     scope = "login"  # the same rate as per address
 
     def get_cache_key(self, request, view):
-        # A body that cannot be parsed (malformed, nested too deep, too large) is refused
-        # here with its own 4xx; the per-address throttle, checked first, has counted it.
-        data = request.data if hasattr(request, "data") else request.POST
+        try:
+            data = request.data if hasattr(request, "data") else request.POST
+        except APIException as exc:
+            # No account named; the per-address count still applies. The view refuses
+            # the body with this error once the throttles have let it through.
+            request.unparsable = exc
+            return None
         if not hasattr(data, "get"):
             return None  # a JSON list or string: refused as input by the view
         username = str(data.get("username", "")).strip().lower()

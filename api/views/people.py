@@ -40,6 +40,8 @@ class LoginView(APIView):
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
     def post(self, request):
+        if getattr(request, "unparsable", None) is not None:
+            raise request.unparsable  # met by the per-account throttle
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
