@@ -39,14 +39,14 @@ LAST_DAY = dt.date(2100, 12, 31)
 INPUT_LAST_DAY = dt.date(2099, 12, 31)
 
 
-def check_in_calendar(day: dt.date) -> dt.date:
+def check_in_calendar(day: dt.date, *, field: str | None = None) -> dt.date:
     """W1: the calendar counts days between FIRST_DAY and LAST_DAY, and refuses others
     (never an overflow, never a silent guess)."""
     if not FIRST_DAY <= day <= LAST_DAY:
         raise OutsideCalendar(
             _("%(date)s is outside the working-day calendar (%(first)s to %(last)s).")
             % {"date": day.isoformat(), "first": FIRST_DAY.isoformat(),
-               "last": LAST_DAY.isoformat()}, rule="W1")
+               "last": LAST_DAY.isoformat()}, rule="W1", field=field)
     return day
 
 
