@@ -20,6 +20,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.utils.translation import gettext
 from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import APIException, ParseError
+from rest_framework.settings import api_settings
 
 MAX_DEPTH = 32  # no payload of this API nests deeper than a handful of levels
 # C0 controls but tab, LF and CR; and DEL.
@@ -76,6 +77,8 @@ def check_text(data, depth: int = 0):
 
 def refuse_control_characters(data):
     errors = check_text(data)
+    if isinstance(errors, list):  # the body is one string: no field to name
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
     if errors:
         raise serializers.ValidationError(errors)
     return data

@@ -204,3 +204,10 @@ def test_an_xlsx_past_the_column_or_row_limit_is_a_400_that_says_which(people, a
             sheet.append([f"JS{i}"])
     body = refusal(import_file(api, people, xlsx_bytes(tall), "tall.xlsx"), 400)
     assert "10 行" in body["detail"]
+
+
+def test_a_body_that_is_one_string_with_a_control_character_is_a_400_in_shape(people, api):
+    response = api(people.office).post("/api/cases/", '"\\u001c"',
+                                       content_type="application/json")
+    body = refusal(response, 400)
+    assert isinstance(body["errors"], dict)
