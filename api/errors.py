@@ -5,14 +5,17 @@ or a conflicting change 409. The message is in the caller's language (the domain
 it translated, under the request's active language).
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext
 from rest_framework import status
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from api.parsers import RequestTooLarge
 from caseflow.errors import (
     CaseflowError,
     Conflict,
@@ -49,8 +52,18 @@ def caseflow_exception_handler(exc, context):
         response.data = {"code": "throttled", "rule": None, "detail": str(exc.detail),
                          "errors": {}}
         return response
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        # Django's own limits, met outside the parsers (which answer these themselves).
+        exc = RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
     response = exception_handler(exc, context)
-    if response is not None and response.status_code == 400 and "detail" not in response.data:
+    if response is None:
+        return None
+    if response.status_code == 400 and "detail" not in response.data:
         response.data = {"code": "invalid", "rule": None, "detail": gettext("Invalid input."),
                          "errors": response.data}
+    elif (isinstance(exc, APIException) and isinstance(response.data, dict)
+          and "detail" in response.data and "code" not in response.data):
+        # DRF's own refusals (parse errors, 401, 413, 429…) in the documented shape.
+        response.data = {"code": exc.get_codes() if isinstance(exc.get_codes(), str)
+                         else exc.default_code, "rule": None, **response.data}
     return response

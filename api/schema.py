@@ -1,7 +1,22 @@
 """OpenAPI post-processing: every operation documents its error responses."""
 
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import is_list_serializer
+
 from api.filters import MOMENT_PATTERN
 from api.strict import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_ID
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's, documenting a nested list's bound (`many=True, max_length=…`)
+    as `maxItems` as it already does for a ListField's."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (is_list_serializer(field) and getattr(field, "max_length", None) is not None
+                and isinstance(schema, dict) and schema.get("type") == "array"):
+            schema["maxItems"] = field.max_length
+        return schema
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -3,7 +3,7 @@ per account, so guesses at one account spread over many addresses are counted to
 
 import hashlib
 
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.exceptions import APIException
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 
 
@@ -13,8 +13,11 @@ class SignInsPerAccount(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         try:
             data = request.data if hasattr(request, "data") else request.POST
-        except (ParseError, UnsupportedMediaType):
-            return None  # no account named; the per-address count still applies
+        except APIException as exc:
+            # No account named; the per-address count still applies. The view refuses
+            # the body with this error once the throttles have let it through.
+            request.unparsable = exc
+            return None
         if not hasattr(data, "get"):
             return None  # a JSON list or string: refused as input by the view
         username = str(data.get("username", "")).strip().lower()

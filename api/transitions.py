@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import CalendarDateField, CalendarDateTimeField
 from api.strict import MAX_ID
 from api.uploads import DocumentField
 from caseflow.actions.appeals import appeal_draft_ruling, appeal_organize, appeal_request_committee
@@ -173,7 +174,7 @@ class SendingProofInput(serializers.Serializer):
     email_message_id = text(required=False, allow_blank=True, default="", max_length=200)
     registered_mail_number = text(required=False, allow_blank=True, default="",
                                   max_length=40)
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = CalendarDateField(required=False, allow_null=True, default=None)
 
 
 class SendDecision(SendingProofInput):
@@ -190,7 +191,7 @@ class Ruling(serializers.Serializer):
 
 
 class RequestCommittee(serializers.Serializer):
-    requested_at = serializers.DateTimeField()
+    requested_at = CalendarDateTimeField()
     reason = text()
 
 
@@ -212,7 +213,7 @@ class Analyse(serializers.Serializer):
     root_cause = text()
     correction = text()
     corrective_action = text()
-    report_due_on = serializers.DateField()
+    report_due_on = CalendarDateField()
 
 
 class AssignTask(serializers.Serializer):

@@ -1,8 +1,8 @@
 """Attachments: size limit and type checked from the file's content, never its name."""
 
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser, MultiPartParser
 
+from api.parsers import JSONParser, MultiPartParser
 from caseflow.documents import document_checked
 from caseflow.errors import InvalidInput
 

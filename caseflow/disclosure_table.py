@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from caseflow.errors import Conflict
-from caseflow.spreadsheets import workbook_bytes
+from caseflow.spreadsheets import workbook_bytes, xlsx_text
 
 TITLE = "信息公开表"
 DRAFT = "草稿"
@@ -216,7 +216,7 @@ def render_disclosure_table_xlsx(table: DisclosureTable) -> bytes:
         if last > first or rows > 1:
             sheet.merge_cells(start_row=row, start_column=first, end_row=row + rows - 1,
                               end_column=last)
-        cell = sheet.cell(row=row, column=first, value=value)
+        cell = sheet.cell(row=row, column=first, value=xlsx_text(value))
         cell.alignment = align
         if font is not None:
             cell.font = font

@@ -27,6 +27,12 @@ class InvalidInput(CaseflowError):
     code = "invalid"
 
 
+class OutsideCalendar(InvalidInput):
+    """A date the working-day calendar cannot count (W1): before it starts or past its end."""
+
+    code = "outside_calendar"
+
+
 class TransitionNotAllowed(CaseflowError):
     """The case is not in a state that allows this step."""
 

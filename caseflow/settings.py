@@ -269,9 +269,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaffMember"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     # JSON only; the endpoints that take files add multipart themselves.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
@@ -326,6 +326,9 @@ CASEFLOW_UPLOAD_MAX_BYTES = int(os.environ.get("CASEFLOW_UPLOAD_MAX_BYTES", str(
 # A whole request body: the largest attachment and 1 MB for the form fields around it.
 CASEFLOW_REQUEST_MAX_BYTES = int(os.environ.get("CASEFLOW_REQUEST_MAX_BYTES",
                                                 str(CASEFLOW_UPLOAD_MAX_BYTES + 2**20)))
+# The engagement register import: bytes of the file and rows of the register.
+CASEFLOW_IMPORT_MAX_BYTES = int(os.environ.get("CASEFLOW_IMPORT_MAX_BYTES", str(5 * 2**20)))
+CASEFLOW_IMPORT_MAX_ROWS = int(os.environ.get("CASEFLOW_IMPORT_MAX_ROWS", "5000"))
 
 LOGGING = {
     "version": 1,

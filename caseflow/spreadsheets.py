@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What XLSX cannot hold (openpyxl refuses it): the C0 controls but tab and line breaks.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_text(value):
@@ -32,6 +35,14 @@ def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def xlsx_text(value):
+    """For XLSX: control characters typed or pasted into text (an older record, an
+    import) are dropped rather than failing the whole file."""
+    if isinstance(value, str):
+        return XLSX_ILLEGAL.sub("", value)
+    return value
+
+
 def formulas_as_text(sheet) -> None:
     """For XLSX, which says what each cell is: openpyxl takes any string starting with
     "=" for a formula; store those cells as the text they are, unchanged."""
@@ -45,6 +56,10 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     """Save a workbook built cell by cell (e.g. a form with merged cells), after storing
     every formula-like cell of every sheet as text."""
     for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and XLSX_ILLEGAL.search(cell.value):
+                    cell.value = xlsx_text(cell.value)
         formulas_as_text(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -57,5 +72,5 @@ def xlsx_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
     sheet = workbook.active
     sheet.append(list(header))
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([xlsx_text(v) for v in row])
     return workbook_bytes(workbook)

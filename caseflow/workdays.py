@@ -1,7 +1,8 @@
 """The working-day calendar of the People's Republic of China (rules W1–W3).
 
-Pure logic: no ORM, no settings. Callers load the administrator's overrides once per
-computation (`caseflow.selectors.calendar.calendar_overrides()`) and pass them in.
+Pure logic: no ORM, no settings; a date it cannot count is refused with a domain error
+(`OutsideCalendar`, W1). Callers load the administrator's overrides once per computation
+(`caseflow.selectors.calendar.calendar_overrides()`) and pass them in.
 
 Data source: `chinesecalendar` (module `chinese_calendar`). It carries the State Council's
 published schedule, make-up working days (调休上班) included, and raises
@@ -25,9 +26,28 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+
+from caseflow.errors import OutsideCalendar
 
 CHINA = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = dt.time(23, 59, 59)
+# The days the calendar counts. Dates people enter are accepted up to a year before its
+# end (INPUT_LAST_DAY), so a deadline counted from one still falls inside it.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+INPUT_LAST_DAY = dt.date(2099, 12, 31)
+
+
+def check_in_calendar(day: dt.date, *, field: str | None = None) -> dt.date:
+    """W1: the calendar counts days between FIRST_DAY and LAST_DAY, and refuses others
+    (never an overflow, never a silent guess)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise OutsideCalendar(
+            _("%(date)s is outside the working-day calendar (%(first)s to %(last)s).")
+            % {"date": day.isoformat(), "first": FIRST_DAY.isoformat(),
+               "last": LAST_DAY.isoformat()}, rule="W1", field=field)
+    return day
 
 
 @dataclass(frozen=True)
@@ -99,11 +119,11 @@ def add_working_days(
     """
     if n < 0:
         raise ValueError("n must be zero or more working days")
-    day = china_date(start)
+    day = check_in_calendar(china_date(start))
     provisional = day_status(day, overrides)[1] if n == 0 else False
     counted = 0
     while counted < n:
-        day += dt.timedelta(days=1)
+        day = check_in_calendar(day + dt.timedelta(days=1))
         working, guessed = day_status(day, overrides)
         provisional = provisional or guessed
         if working:
@@ -119,7 +139,7 @@ def working_days_between(
     The inverse of `add_working_days`: `working_days_between(d, add_working_days(d, n).due_at)`
     is `n`. Used for "working days to acceptance" figures.
     """
-    first, last = china_date(a), china_date(b)
+    first, last = check_in_calendar(china_date(a)), check_in_calendar(china_date(b))
     sign = 1
     if last < first:
         first, last, sign = last, first, -1

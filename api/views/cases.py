@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import CalendarDateField, CalendarDateTimeField
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.strict import strict_is_valid
@@ -49,7 +50,7 @@ class CaseIntakeSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=20000)
     scope = serializers.ChoiceField(choices=Scope.choices)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    received_at = serializers.DateTimeField()
+    received_at = CalendarDateTimeField()
     anonymous = serializers.BooleanField(default=False)
     submitter_name = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                            default="")
@@ -77,7 +78,7 @@ class CaseIntakeSerializer(serializers.Serializer):
                   "for an appeal against a verification conclusion.")
     appealed_decision = serializers.CharField(max_length=300, required=False,
                                               allow_blank=True, default="")
-    decision_received_on = serializers.DateField(required=False, allow_null=True,
+    decision_received_on = CalendarDateField(required=False, allow_null=True,
                                                  default=None)
 
 

@@ -16,6 +16,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import CalendarDateField
 from api.filters import CaseFilter
 from api.serializers import CaseListSerializer
 from api.strict import FIRST_YEAR, LAST_YEAR, QueryBooleanField, check_date_year
@@ -205,6 +206,8 @@ class StatisticsView(APIView):
 
 
 class OverrideSerializer(serializers.ModelSerializer):
+    date = CalendarDateField()  # setting a date again updates it: no unique validator
+
     class Meta:
         model = CalendarOverride
         fields = ["id", "date", "kind", "note"]

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.fields import MAX_ITEMS, CalendarDateField
 from api.strict import MAX_ID, strict_is_valid
 from api.throttling import SIGN_IN_THROTTLES
 from api.uploads import WITH_FILES
@@ -41,6 +42,8 @@ class LoginView(APIView):
 
     @extend_schema(request=AuthTokenSerializer, responses=TokenSerializer)
     def post(self, request):
+        if getattr(request, "unparsable", None) is not None:
+            raise request.unparsable  # met by the per-account throttle
         # Django's request, not DRF's wrapper: django-axes flags a lockout on it and its
         # middleware answers it (caseflow.web.lockout).
         serializer = AuthTokenSerializer(data=request.data,
@@ -170,7 +173,7 @@ class EngagementImportView(APIView):
 class RelationshipSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     description = serializers.CharField(max_length=200)
-    ended_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ended_on = CalendarDateField(required=False, allow_null=True, default=None)
 
 
 class DeclarationSerializer(serializers.ModelSerializer):
@@ -194,7 +197,8 @@ class DeclarationInput(serializers.Serializer):
                                     allow_null=True, default=None)
     potential_conflict = serializers.CharField(max_length=5000, required=False,
                                                allow_blank=True, default="")
-    relationships = RelationshipSerializer(many=True, required=False, default=list)
+    relationships = RelationshipSerializer(many=True, required=False, default=list,
+                                           max_length=MAX_ITEMS)
 
 
 class DeclarationListView(generics.ListAPIView):

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.views import APIView
 
+from api.fields import CalendarDateField
 from api.serializers import SendingSerializer
 from api.uploads import WITH_FILES, DocumentField
 from api.views.base import get_or_404, perform, validated
@@ -38,7 +39,7 @@ class SendInput(serializers.Serializer):
                                              default="")
     registered_mail_number = serializers.CharField(max_length=40, required=False,
                                                    allow_blank=True, default="")
-    received_on = serializers.DateField(required=False, allow_null=True, default=None)
+    received_on = CalendarDateField(required=False, allow_null=True, default=None)
     recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices,
                                         required=False, default=NoticeSending.Recipient.SUBMITTER,
                                         help_text="Which party concerned it went to (R8.09).")
@@ -58,7 +59,7 @@ class NoticeSendView(APIView):
 
 
 class ReceiptInput(serializers.Serializer):
-    received_on = serializers.DateField()
+    received_on = CalendarDateField()
 
 
 class SendingReceiptView(APIView):
@@ -95,7 +96,7 @@ class ArchiveListView(generics.ListAPIView):
 
 
 class ExtendInput(serializers.Serializer):
-    until = serializers.DateField()
+    until = CalendarDateField()
     reason = serializers.CharField(max_length=2000)
 
 

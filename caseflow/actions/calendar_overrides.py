@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from caseflow.actions.calendar import deadlines_recompute
 from caseflow.errors import InvalidInput, RoleRequired
 from caseflow.models import CalendarOverride, Role, Staff
+from caseflow.workdays import check_in_calendar
 
 EDITORS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD)
 
@@ -27,6 +28,7 @@ def calendar_override_set(*, date: dt.date, kind: str, note: str = "",
     check_editor(acting_user)
     if kind not in CalendarOverride.Kind.values:
         raise InvalidInput(gettext("A holiday or a make-up working day."), rule="W1", field="kind")
+    check_in_calendar(date, field="date")
     override, _ = CalendarOverride.objects.update_or_create(
         date=date, defaults={"kind": kind, "note": note})
     deadlines_recompute(only_provisional=False)

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,8 +132,16 @@ def engagement_rows_from_file(file) -> list[dict]:
     a dict keyed by the header row. Blank lines stay in, so list index + 2 is the row.
 
     The format is read from the content, not the name (a register saved as "台账" or
-    mailed as "register.txt" still imports): a workbook is a zip, CSV is text."""
-    data = file.read()
+    mailed as "register.txt" still imports): a workbook is a zip, CSV is text.
+
+    Bounded, so a hostile or mistaken file is refused rather than read at any cost: at
+    most CASEFLOW_IMPORT_MAX_BYTES, CASEFLOW_IMPORT_MAX_ROWS rows and MAX_COLUMNS columns
+    (the register's own and its bookkeeping ones)."""
+    limit = settings.CASEFLOW_IMPORT_MAX_BYTES
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(_("The file is larger than the import limit of %(size)s.")
+                           % {"size": file_size(limit)}, field="file")
     if isinstance(data, bytes) and data.startswith(ZIP_MAGIC):
         table = xlsx_table(data)
     elif isinstance(data, bytes) and data.startswith(UTF16_BOMS):  # Excel's "Unicode text"
@@ -156,6 +165,46 @@ def engagement_rows_from_file(file) -> list[dict]:
     return rows
 
 
+MAX_COLUMNS = len(COLUMNS) + len(IGNORED_HEADERS)
+# Rows read past the row limit looking for data (empty formatted rows are skipped), before
+# the file is refused anyway: a sheet can claim a million rows in a few bytes.
+SCAN_ROWS_PAST_LIMIT = 10_000
+
+
+def file_size(limit: int) -> str:
+    return f"{limit / 2**20:g} MB" if limit >= 2**20 else f"{limit / 2**10:g} KB"
+
+
+def too_many_rows() -> InvalidInput:
+    return InvalidInput(_("The file has more than %(rows)s rows, the import limit.")
+                        % {"rows": settings.CASEFLOW_IMPORT_MAX_ROWS}, field="file")
+
+
+def too_many_columns(row: int) -> InvalidInput:
+    return InvalidInput(_("Row %(row)s has more than %(columns)s columns, the import limit.")
+                        % {"row": row, "columns": MAX_COLUMNS}, field="file")
+
+
+def bounded_table(rows: Iterable[Iterable]) -> list[list[str]]:
+    """The rows as text, refusing data past the row or column limit; empty rows and
+    empty cells past the limits are skipped."""
+    max_rows = settings.CASEFLOW_IMPORT_MAX_ROWS + 1  # and the header
+    table = []
+    for number, row in enumerate(rows, 1):
+        values = list(row)
+        filled = any(v is not None and v != "" for v in values)
+        if number > max_rows:
+            if filled or number > max_rows + SCAN_ROWS_PAST_LIMIT:
+                raise too_many_rows()
+            continue
+        if any(v is not None and v != "" for v in values[MAX_COLUMNS:]):
+            raise too_many_columns(number)
+        table.append([cell_text(v) for v in values[:MAX_COLUMNS]])
+    while table and not any(table[-1]):
+        table.pop()  # empty rows the limit let through
+    return table
+
+
 ZIP_MAGIC = b"PK\x03\x04"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # Control bytes no text file has (NUL, and the C0 controls but tab, newlines, form feed,
@@ -174,7 +223,14 @@ def csv_table(data: bytes | str) -> list[list[str]]:
         except UnicodeDecodeError as exc:
             raise InvalidInput(not_utf8_message(), field="file") from exc
     data = data.removeprefix("\ufeff").removesuffix("\x1a")
-    return list(csv.reader(io.StringIO(data, newline="")))
+    reader = csv.reader(io.StringIO(data, newline=""))
+    try:
+        return bounded_table(reader)
+    except csv.Error as exc:
+        raise InvalidInput(_("Row %(row)s: a field is longer than %(limit)s characters, or "
+                             "the row is not valid CSV.")
+                           % {"row": reader.line_num, "limit": csv.field_size_limit()},
+                           field="file") from exc
 
 
 def xlsx_table(data: bytes) -> list[list[str]]:
@@ -184,7 +240,10 @@ def xlsx_table(data: bytes) -> list[list[str]]:
         raise InvalidInput(_("The file is not a readable .xlsx workbook."), field="file") from exc
     try:
         sheet = workbook.worksheets[0]
-        return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The sheet's stated dimension is not trusted (a few KB can claim 16,384 columns
+        # and a million rows): rows are as wide as their last cell, read one at a time.
+        sheet.reset_dimensions()
+        return bounded_table(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 

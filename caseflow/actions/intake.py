@@ -42,7 +42,7 @@ from caseflow.models import (
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import DRAFT, FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
-from caseflow.workdays import Deadline, china_date
+from caseflow.workdays import Deadline, check_in_calendar, china_date
 
 SUBMITTER_KIND = {
     CaseKind.COMPLAINT: Party.Kind.COMPLAINANT,
@@ -198,6 +198,9 @@ def case_register(
         raise InvalidInput(gettext("Subject and description are required."), field="subject")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise InvalidInput(gettext("A case cannot be received in the future."), field="received_at")
+    check_in_calendar(china_date(received_at), field="received_at")  # W1
+    if decision_received_on is not None:
+        check_in_calendar(decision_received_on, field="decision_received_on")
     if kind != CaseKind.APPEAL:
         appealed_case = None
     elif appealed_case is not None:

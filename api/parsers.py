@@ -1,0 +1,124 @@
+"""Request bodies, parsed defensively: never a 5xx for what a client sends.
+
+Every API body goes through these parsers (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES and
+`api.uploads.WITH_FILES`), so three rules hold in one place for every serializer:
+- a body past the size limit is a 413 before it is read whole (JSON:
+  DATA_UPLOAD_MAX_MEMORY_SIZE; multipart: CASEFLOW_UPLOAD_MAX_BYTES plus the form's fields);
+- JSON nested deeper than MAX_DEPTH is a 400 (deep nesting used to exhaust the recursion
+  limit: a 500);
+- text holding a control character other than tab, line feed and carriage return is a
+  400 naming the field (such text breaks XLSX exports, terminals and mail headers).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.utils.translation import gettext
+from rest_framework import parsers, serializers, status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.settings import api_settings
+
+MAX_DEPTH = 32  # no payload of this API nests deeper than a handful of levels
+# C0 controls but tab, LF and CR; and DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORM_OVERHEAD = 2**20  # multipart: the form's own fields besides the file
+
+
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self, limit: int):
+        super().__init__(gettext("The request is larger than %(size)s.") % {"size": size(limit)})
+
+
+def size(limit: int) -> str:
+    if limit >= 2**20:
+        return f"{limit / 2**20:g} MB"
+    return f"{limit / 2**10:g} KB"
+
+
+def content_length(parser_context) -> int:
+    request = (parser_context or {}).get("request")
+    meta = getattr(request, "META", {})
+    try:
+        return int(meta.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def check_text(data, depth: int = 0):
+    """Field errors for strings holding control characters, shaped like the data (a
+    list's items keyed by index); ParseError when nested past MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise ParseError(gettext("The JSON is nested more than %(depth)d levels deep.")
+                         % {"depth": MAX_DEPTH})
+    if isinstance(data, str):
+        if CONTROL.search(data):
+            return [gettext("Control characters are not allowed (only tab and line breaks).")]
+        return None
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = ((str(i), v) for i, v in enumerate(data))
+    else:
+        return None
+    errors = {}
+    for key, value in items:
+        error = check_text(value, depth + 1)
+        if error:
+            errors[key] = error
+    return errors or None
+
+
+def refuse_control_characters(data):
+    errors = check_text(data)
+    if isinstance(errors, list):  # the body is one string: no field to name
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
+    if errors:
+        raise serializers.ValidationError(errors)
+    return data
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None:
+            if content_length(parser_context) > limit:
+                raise RequestTooLarge(limit)
+            body = stream.read(limit + 1) if stream is not None else b""
+            if len(body) > limit:  # a body without an honest Content-Length
+                raise RequestTooLarge(limit)
+        else:
+            body = stream.read() if stream is not None else b""
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            data = json.loads(body.decode(encoding), parse_constant=reject_constant)
+        except RecursionError as exc:
+            raise ParseError(gettext("The JSON is nested more than %(depth)d levels deep.")
+                             % {"depth": MAX_DEPTH}) from exc
+        except ValueError as exc:
+            raise ParseError(gettext("The body is not valid JSON.")) from exc
+        return refuse_control_characters(data)
+
+
+def reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.CASEFLOW_UPLOAD_MAX_BYTES + FORM_OVERHEAD
+        if content_length(parser_context) > limit:
+            raise RequestTooLarge(limit)
+        try:
+            result = super().parse(stream, media_type, parser_context)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            raise RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit) from exc
+        refuse_control_characters({k: v[0] if len(v) == 1 else v
+                                   for k, v in result.data.lists()})
+        return result
