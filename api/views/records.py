@@ -173,7 +173,7 @@ class DossierView(APIView):
         # Through the archive, not the case file: a borrower sees the record only (X12).
         archive = get_or_404(archives_for_staff(request.staff), case_id=pk)
         archive_dossier_open(archive=archive, viewer=request.staff)
-        name, data = dossier_zip(archive.case)
+        name, data = dossier_zip(archive.case, viewer=request.staff)
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

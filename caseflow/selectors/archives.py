@@ -9,7 +9,8 @@ import zipfile
 
 from django.utils import timezone
 
-from caseflow.models import NOTICE_TITLES, Case, Finding
+from caseflow.models import NOTICE_TITLES, Case, Finding, Staff
+from caseflow.policies.confidentiality import notice_refusal
 from caseflow.spreadsheets import csv_bytes
 
 SIDE_TITLES = {Finding.Side.SUBMITTER: "提出方", Finding.Side.RESPONDENT: "被投诉方",
@@ -18,15 +19,18 @@ SUBMISSION_TITLES = {"complaint": "投诉书面材料", "appeal": "书面申诉�
                      "dispute": "争议书面材料", "nonconformity": "不符合报告"}
 
 
-def dossier_documents(case: Case) -> list[tuple[str, object]]:
+def dossier_documents(case: Case, viewer: Staff | None = None) -> list[tuple[str, object]]:
     """(title, stored file) in the order they arose: submission, evidence, notices,
-    corrective-action reports."""
+    corrective-action reports. For a `viewer`, the notices naming a person whose identity
+    was erased are left out unless they keep the archive (X8, X12)."""
     documents = []
     if case.submission_document:
         documents.append((SUBMISSION_TITLES[case.kind], case.submission_document))
     for finding in case.findings.exclude(evidence="").order_by("recorded_at", "id"):
         documents.append((f"调查证据（{SIDE_TITLES[finding.side]}）", finding.evidence))
     for notice in case.notices.order_by("approved_at", "id"):
+        if viewer is not None and notice_refusal(notice, viewer):
+            continue
         documents.append((NOTICE_TITLES[notice.kind], notice.file))
     if hasattr(case, "nonconformity"):
         for cycle in case.nonconformity.cycles.exclude(report_file="").order_by("number"):
@@ -44,10 +48,11 @@ def event_manifest(case: Case) -> bytes:
          for event in case.events.select_related("actor").order_by("at", "id")))
 
 
-def dossier_zip(case: Case) -> tuple[str, bytes]:
-    """The zip's file name and bytes; entries `01-…`, `02-…`, the manifest last."""
+def dossier_zip(case: Case, viewer: Staff | None = None) -> tuple[str, bytes]:
+    """The zip's file name and bytes; entries `01-…`, `02-…`, the manifest last; what
+    `viewer` may open of it (a borrower does not get an erased person's notices)."""
     buffer = io.BytesIO()
-    documents = dossier_documents(case)
+    documents = dossier_documents(case, viewer)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for index, (title, stored) in enumerate(documents, start=1):
             extension = os.path.splitext(stored.name)[1].lower()

@@ -183,3 +183,25 @@ def test_x9_a_loan_does_not_open_the_dossier_to_whom_the_case_is_about(people, c
         archive_dossier_open(archive=archive, viewer=people.reviewer)
     assert refused.value.rule == "R8.14"
     assert not openings(archive).exists()
+
+
+def test_x8_a_borrower_does_not_get_an_erased_persons_notices_in_the_dossier(people, qa):
+    """X8 with X12: after the submitter's identity was erased, the rejection notice that
+    names them stays in the archive for the office, but the dossier lent to Sun Li leaves
+    it out."""
+    import io
+    import zipfile
+
+    from caseflow.actions.parties import party_erase
+    from caseflow.selectors.archives import dossier_zip
+
+    archive = archived(people)
+    party_erase(party=archive.case.submitter, acting_user=people.office, reason="依法删除请求")
+    lent(archive, qa, people.head)
+
+    def entries(viewer):
+        _, data = dossier_zip(archive.case, viewer=viewer)
+        return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+    assert any("不予受理" in name for name in entries(people.office))
+    assert not any("不予受理" in name for name in entries(qa))
