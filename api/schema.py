@@ -4,7 +4,14 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import is_list_serializer
 
 from api.filters import MOMENT_PATTERN
-from api.strict import DATE_PATTERN, FIRST_YEAR, LAST_YEAR, MAX_ID
+from api.strict import (
+    DATE_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_ID,
+    MOMENT_IN_CALENDAR,
+    TEXT_PATTERN,
+)
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -56,8 +63,15 @@ def bound_ids_and_years(result, generator, request, public):
         if not name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: the input shapes
             continue
         for prop in component.get("properties", {}).values():
-            if prop.get("format") == "date" and not prop.get("readOnly"):
-                prop["pattern"] = DATE_PATTERN
+            for node in (prop, prop.get("items") or {}):
+                if node.get("readOnly") or node.get("type") != "string":
+                    continue
+                if node.get("format") == "date":
+                    node["pattern"] = DATE_PATTERN
+                elif node.get("format") == "date-time":
+                    node["pattern"] = MOMENT_IN_CALENDAR
+                elif not {"format", "enum", "pattern"} & set(node):
+                    node["pattern"] = TEXT_PATTERN  # api.strict: no control characters
     return result
 
 

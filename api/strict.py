@@ -20,8 +20,14 @@ from rest_framework import serializers
 # Years an API date or year may name: the body's records begin after 2000, and a year
 # outside this range is a typing mistake (year 0, year 319), never a plan.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-# The same bounds for a date string in the schema (`format: date` has no range).
-DATE_PATTERN = r"^(20\d\d|2100)-\d\d-\d\d$"
+# A date string in the schema (`format: date` has no range): 2000 to 2099, the days the
+# working-day calendar takes as input (caseflow.workdays.INPUT_LAST_DAY).
+DATE_PATTERN = r"^20\d\d-\d\d-\d\d$"
+# A moment in a request body: in those years too (api.fields.CalendarDateTimeField).
+MOMENT_IN_CALENDAR = r"^20\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?$"
+# Text: no control characters but tab and line breaks (what a form or a file can hold).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
 
 _TEXT = (serializers.CharField, serializers.ChoiceField, serializers.DateField,
          serializers.DateTimeField, serializers.TimeField)
@@ -62,6 +68,11 @@ def type_errors(fields, data, *, form: bool = False) -> dict:
         if (isinstance(field, serializers.DateField) and isinstance(value, str)
                 and not re.match(DATE_PATTERN, value)):
             errors[name] = [year_message()]
+            continue
+        if (isinstance(field, serializers.CharField) and isinstance(value, str)
+                and CONTROL.search(value)):
+            errors[name] = [gettext("Control characters are not allowed (only tab and line "
+                                    "breaks).")]
             continue
         if form:
             continue

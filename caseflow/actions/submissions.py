@@ -98,7 +98,8 @@ def tracking_code_resend(*, number: str, email: str) -> bool:
     """A named submitter who lost the code gets a new one by email, to the address on
     file. Says nothing about whether the case exists (the page shows the same answer
     either way); True when a code was sent."""
-    case = (Case.objects.select_for_update().select_related("submitter")
+    # Lock the case row only (the submitter is a nullable join PostgreSQL cannot lock).
+    case = (Case.objects.select_for_update(of=("self",)).select_related("submitter")
             .filter(number=number.strip().upper()).first())
     if case is None or case.submitter is None or case.submitter.anonymous:
         return False

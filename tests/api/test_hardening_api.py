@@ -105,12 +105,12 @@ def test_control_characters_in_text_are_a_400_naming_the_field(people, api):
 def test_control_characters_in_nested_text_name_the_item(people, api):
     organization = Organization.objects.create(name="某公司", kind="other")
     response = api(people.office).post("/api/declarations/", {
-        "kind": "annual", "year": 2026, "relationships": [
+        "kind": "annual", "year": timezone.localdate().year, "relationships": [
             {"organization": organization.pk, "description": "ok"},
             {"organization": organization.pk, "description": "bad\x07"}]}, format="json")
     body = refusal(response, 400)
-    assert body["errors"] == {"relationships": {"1": {"description": [
-        body["errors"]["relationships"]["1"]["description"][0]]}}}
+    [first, second] = body["errors"]["relationships"]
+    assert first == {} and list(second) == ["description"]
 
 
 def test_control_characters_already_stored_are_stripped_from_the_xlsx_export(people, api):
@@ -124,7 +124,7 @@ def test_control_characters_already_stored_are_stripped_from_the_xlsx_export(peo
 def test_lists_in_a_payload_are_bounded(people, api):
     organization = Organization.objects.create(name="某公司", kind="other")
     response = api(people.office).post("/api/declarations/", {
-        "kind": "annual", "year": 2026, "relationships": [
+        "kind": "annual", "year": timezone.localdate().year, "relationships": [
             {"organization": organization.pk, "description": "d"}] * 1001}, format="json")
     body = refusal(response, 400)
     assert "relationships" in body["errors"]
