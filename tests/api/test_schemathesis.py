@@ -59,7 +59,10 @@ PK_MODELS = {
     "engagements": Engagement, "declarations": Declaration,
     "calendar": CalendarOverride,
 }
-PERSONAS = ["head", "deputy", "qm", "gm", "office", "qa", "project", "verifier", "member1"]
+# The head (every check), and one persona for each kind of access besides: the office that
+# receives, the approver, the handler, the recused verifier, a committee member. The
+# permission table tries every route as every persona; this keeps CI inside its time.
+PERSONAS = ["head", "qm", "office", "project", "verifier", "member1"]
 
 
 _turn = itertools.count()
