@@ -1,13 +1,13 @@
 """Request bodies, parsed defensively: never a 5xx for what a client sends.
 
 Every API body goes through these parsers (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES and
-`api.uploads.WITH_FILES`), so three rules hold in one place for every serializer:
+`api.uploads.WITH_FILES`), so two rules hold in one place for every serializer:
 - a body past the size limit is a 413 before it is read whole (JSON:
   DATA_UPLOAD_MAX_MEMORY_SIZE; multipart: CASEFLOW_UPLOAD_MAX_BYTES plus the form's fields);
 - JSON nested deeper than MAX_DEPTH is a 400 (deep nesting used to exhaust the recursion
   limit: a 500);
-- text holding a control character other than tab, line feed and carriage return is a
-  400 naming the field (such text breaks XLSX exports, terminals and mail headers).
+and text holding a control character is refused field by field where the serializers
+check types (api.strict.type_errors), so unknown keys stay ignored.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.utils.translation import gettext
-from rest_framework import parsers, serializers, status
+from rest_framework import parsers, status
 from rest_framework.exceptions import APIException, ParseError
-from rest_framework.settings import api_settings
 
 MAX_DEPTH = 32  # no payload of this API nests deeper than a handful of levels
 FORM_OVERHEAD = 2**20  # multipart: the form's own fields besides the file
@@ -48,35 +47,15 @@ def content_length(parser_context) -> int:
         return 0
 
 
-def check_text(data, depth: int = 0):
-    """Field errors for strings holding control characters, shaped like the data (a
-    list's items keyed by index); ParseError when nested past MAX_DEPTH."""
+def check_depth(data, depth: int = 0) -> None:
+    """ParseError when the JSON nests deeper than MAX_DEPTH."""
     if depth > MAX_DEPTH:
         raise ParseError(gettext("The JSON is nested more than %(depth)d levels deep.")
                          % {"depth": MAX_DEPTH})
-    if isinstance(data, str):
-        return None  # control characters: refused field by field (api.strict.type_errors)
-    if isinstance(data, dict):
-        items = data.items()
-    elif isinstance(data, list):
-        items = ((str(i), v) for i, v in enumerate(data))
-    else:
-        return None
-    errors = {}
-    for key, value in items:
-        error = check_text(value, depth + 1)
-        if error:
-            errors[key] = error
-    return errors or None
-
-
-def refuse_control_characters(data):
-    errors = check_text(data)
-    if isinstance(errors, list):  # the body is one string: no field to name
-        errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
-    if errors:
-        raise serializers.ValidationError(errors)
-    return data
+    children = data.values() if isinstance(data, dict) else data if isinstance(
+        data, list) else ()
+    for value in children:
+        check_depth(value, depth + 1)
 
 
 class JSONParser(parsers.JSONParser):
@@ -98,7 +77,8 @@ class JSONParser(parsers.JSONParser):
                              % {"depth": MAX_DEPTH}) from exc
         except ValueError as exc:
             raise ParseError(gettext("The body is not valid JSON.")) from exc
-        return refuse_control_characters(data)
+        check_depth(data)
+        return data
 
 
 def reject_constant(name):
@@ -114,6 +94,4 @@ class MultiPartParser(parsers.MultiPartParser):
             result = super().parse(stream, media_type, parser_context)
         except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
             raise RequestTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or limit) from exc
-        refuse_control_characters({k: v[0] if len(v) == 1 else v
-                                   for k, v in result.data.lists()})
         return result

@@ -22,10 +22,12 @@ from caseflow.models import (
     CaseAttachment,
     Channel,
     Engagement,
+    Organization,
     Role,
 )
 from caseflow.models.cases import new_tracking_code, tracking_code_hash
 from caseflow.policies.transitions import FINAL_STATES
+from caseflow.selectors.public import appealed_record, client_by_credit_code
 
 # A submission carries a few documents, not an archive: more goes through the office.
 MAX_ATTACHMENTS = 5
@@ -67,6 +69,38 @@ def attachments_store(case: Case, files: list, names: list[str], note: str = "")
                                     sha256=digest.hexdigest(), added_at=now, note=note)
         attachment.file.save(name, upload, save=False)
         attachment.save()
+
+
+def engagement_named(number: str) -> Engagement:
+    """The engagement a submitter names by its report number, or InvalidInput."""
+    engagement = Engagement.objects.filter(report_number=number.strip().upper()).first()
+    if engagement is None:
+        raise InvalidInput(gettext("We have no report with this number: check it on the "
+                                   "report, or leave it empty and describe the work "
+                                   "concerned."), field="report_number")
+    return engagement
+
+
+def appealed_record_named(number: str) -> tuple[Case | None, Engagement | None]:
+    """X11: the decided case or the engagement an appellant names by number, or
+    InvalidInput when the records hold neither."""
+    found = appealed_record(number)
+    if found == (None, None):
+        raise InvalidInput(gettext("We have no decision with this number: check the report "
+                                   "number or the case number on the notice you received."),
+                           field="decision_number")
+    return found
+
+
+def client_named(credit_code: str) -> Organization:
+    """R8.12: the client a dispute comes from, by its credit code, or InvalidInput."""
+    client = client_by_credit_code(credit_code)
+    if client is None:
+        raise InvalidInput(gettext(
+            "A dispute is raised by a client (项目委托方) of this body: this unified social "
+            "credit code is not one of our clients'. Use the complaint form instead."),
+            field="credit_code")
+    return client
 
 
 @transaction.atomic

@@ -77,12 +77,11 @@ def public_status(case: Case) -> PublicStatus:
                             provisional=case.deadline_provisional, closed=closed,
                             outcome=outcome)
     # After an erasure (X8) the notices naming the person open only to the office (X12).
-    notices = [n for n in case.notices.prefetch_related("sendings").order_by("approved_at")
-               if n.identity_erased_at is None] if not case.submitter or not (
-        case.submitter.redacted_at) else []
-    notices = [n for n in notices
-               if n.kind in ISSUED_TO_SUBMITTER
-               or (n.kind in SENT_TO_SUBMITTER and n.sendings.all())]
+    erased = case.submitter is not None and case.submitter.redacted_at is not None
+    notices = [] if erased else [
+        n for n in case.notices.prefetch_related("sendings").order_by("approved_at")
+        if n.identity_erased_at is None and (
+            n.kind in ISSUED_TO_SUBMITTER or (n.kind in SENT_TO_SUBMITTER and n.sendings.all()))]
     return PublicStatus(
         case=case, stage=str(STAGES.get(case.state, ACCEPTED)), received_at=case.received_at,
         acceptance_due_at=case.acceptance_due_at if case.state == S.RECEIVED else None,

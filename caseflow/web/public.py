@@ -15,8 +15,11 @@ from django_ratelimit.core import is_ratelimited
 from caseflow.actions.intake import PartyDetails
 from caseflow.actions.submissions import (
     MAX_ATTACHMENTS,
+    appealed_record_named,
     case_add_information,
     case_submit,
+    client_named,
+    engagement_named,
     tracking_code_resend,
 )
 from caseflow.deadlines import (
@@ -26,12 +29,10 @@ from caseflow.deadlines import (
     appeal_filing_deadline,
 )
 from caseflow.errors import CaseflowError
-from caseflow.models import Case, CaseKind, Engagement
+from caseflow.models import Case, CaseKind
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.selectors.public import (
-    appealed_record,
     case_for_tracking_code,
-    client_by_credit_code,
     public_notice,
     public_status,
 )
@@ -145,19 +146,10 @@ def submission_page(request, kind: str, form_class, template: str):
     }, status=400 if form.is_bound else 200)
 
 
-class Refusal(CaseflowError):
-    """A submission the form's own lookups refuse (an unknown number or credit code)."""
-
-
 def submission_arguments(kind: str, data: dict) -> dict:
-    engagement = None
-    if data.get("report_number"):
-        engagement = Engagement.objects.filter(
-            report_number=data["report_number"].strip().upper()).first()
-        if engagement is None:
-            raise Refusal(_("We have no report with this number: check it on the report, "
-                            "or leave it empty and describe the work concerned."),
-                          field="report_number")
+    """The form's fields as `case_submit` takes them; numbers the submitter typed are
+    matched to the records by the domain, which refuses what it does not find."""
+    engagement = engagement_named(data["report_number"]) if data.get("report_number") else None
     arguments = {"kind": kind, "subject": data["subject"], "description": data["description"],
                  "scope": data["scope"], "engagement": engagement}
     contact = {f: data.get(f, "") for f in ("email", "phone", "address")}
@@ -165,24 +157,15 @@ def submission_arguments(kind: str, data: dict) -> dict:
         arguments["submitter"] = (PartyDetails(anonymous=True) if data["anonymous"]
                                   else PartyDetails(name=data["name"], **contact))
     elif kind == CaseKind.APPEAL:
-        appealed_case, appealed_engagement = appealed_record(data["decision_number"])
-        if appealed_case is None and appealed_engagement is None:
-            raise Refusal(_("We have no decision with this number: check the report number "
-                            "or the case number on the notice you received."),
-                          field="decision_number")
+        appealed_case, appealed_engagement = appealed_record_named(data["decision_number"])
         arguments |= {"submitter": PartyDetails(name=data["name"], **contact),
                       "appealed_case": appealed_case,
                       "engagement": appealed_engagement or engagement,
                       "appealed_decision": data["decision_number"].strip().upper(),
                       "decision_received_on": data["decision_received_on"]}
     else:
-        client = client_by_credit_code(data["credit_code"])
-        if client is None:
-            raise Refusal(_("A dispute is raised by a client (项目委托方) of this body: this "
-                            "unified social credit code is not one of our clients'. Use the "
-                            "complaint form instead."), field="credit_code")
-        arguments["submitter"] = PartyDetails(name=data["name"], organization=client,
-                                              **contact)
+        arguments["submitter"] = PartyDetails(
+            name=data["name"], organization=client_named(data["credit_code"]), **contact)
     return arguments
 
 
