@@ -1,23 +1,38 @@
 """Queue notifications (outbox rows) in the transaction of the change that causes them."""
 
-from caseflow.models import Case, Notification, Party, Staff
+from django.db import IntegrityError, transaction
+
+from caseflow.models import Case, Notice, Notification, Organization, Party, Staff
 
 
 def notification_queue(
     case: Case | None, template: str, *, staff: Staff | None = None, role: str = "",
-    party: Party | None = None, about: str = "", body: str = "",
+    party: Party | None = None, organization: Organization | None = None,
+    notice: Notice | None = None, about: str = "", body: str = "",
+    context: dict | None = None, dedupe_key: str | None = None,
 ) -> Notification | None:
     """One outbox row; delivery (email, Telegram) is the workers' job.
 
     A submitter who is anonymous, erased or gave no contact gets nothing (X4): there is
     nobody to write to, and the row would only leak that a reply was meant.
+
+    With `dedupe_key`, a row already queued under that key is kept and None returned:
+    a second sweep, or a sweep redelivered after a crash, never reminds twice.
     """
     if party is not None and (party.anonymous or party.redacted_at or not party.has_contact):
         return None
-    return Notification.objects.create(
-        case=case, template=template, recipient_staff=staff, recipient_role=role,
-        recipient_party=party, about=about, body=body,
-    )
+    fields = dict(case=case, template=template, recipient_staff=staff, recipient_role=role,
+                  recipient_party=party, recipient_organization=organization, notice=notice,
+                  about=about, body=body, context=context or {}, dedupe_key=dedupe_key)
+    if dedupe_key is None:
+        return Notification.objects.create(**fields)
+    if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a racing sweep's row wins, ours is dropped
+            return Notification.objects.create(**fields)
+    except IntegrityError:
+        return None
 
 
 def notify_owner(case: Case, template: str, *, fallback_roles: tuple[str, ...]) -> None:

@@ -27,7 +27,7 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import Notification
+from caseflow.models.notifications import DeliveryAttempt, Notification
 from caseflow.models.people import (
     Engagement,
     Organization,
@@ -56,6 +56,7 @@ __all__ = [
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
     "CaseAttachment", "CaseEvent", "CaseKind", "CaseNumberAlias", "Channel", "CommitteeVote",
     "DeadlineKind", "Declaration",
-    "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending", "Notification",
+    "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
+    "Notification",
     "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
 ]

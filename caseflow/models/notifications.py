@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from caseflow.models.cases import Case
-from caseflow.models.people import Party, Role, Staff
+from caseflow.models.notices import Notice
+from caseflow.models.people import Organization, Party, Role, Staff
 
 
 class Notification(models.Model):
@@ -27,6 +28,24 @@ class Notification(models.Model):
     recipient_role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     recipient_party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="notifications")
+    # A client (项目委托方) without a party record gets a notice at the organization's
+    # address on file (R8.09).
+    recipient_organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                               null=True, blank=True, related_name="+")
+    # A written notice the system emails itself (R8.07): the approved PDF goes attached.
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="notifications")
+    # Facts the message states beyond the case's current ones, fixed when it was queued
+    # (a reminder's threshold, deadline, its kind and whether it is provisional).
+    context = models.JSONField(default=dict, blank=True)
+    # One reminder per (what, deadline, threshold, recipient, day): a second sweep or a
+    # redelivered task cannot queue it twice.
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # Delivery bookkeeping: when the relay may hand the row to a worker next (backoff),
+    # when it last did (a stale hand-over is handed again), and the channel it went by.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(max_length=16, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -38,19 +57,60 @@ class Notification(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        indexes = [
+            # The relay reads only what is pending: a small slice of a large table.
+            models.Index(fields=["next_attempt_at"], name="notification_pending",
+                         condition=models.Q(status="pending")),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="notification_has_one_recipient",
                 condition=(
                     models.Q(recipient_staff__isnull=False, recipient_role="",
-                             recipient_party__isnull=True)
-                    | models.Q(recipient_staff__isnull=True, recipient_party__isnull=True)
+                             recipient_party__isnull=True, recipient_organization__isnull=True)
+                    | models.Q(recipient_staff__isnull=True, recipient_party__isnull=True,
+                               recipient_organization__isnull=True)
                     & ~models.Q(recipient_role="")
                     | models.Q(recipient_staff__isnull=True, recipient_role="",
-                               recipient_party__isnull=False)
+                               recipient_party__isnull=False,
+                               recipient_organization__isnull=True)
+                    | models.Q(recipient_staff__isnull=True, recipient_role="",
+                               recipient_party__isnull=True,
+                               recipient_organization__isnull=False)
                 ),
             )
         ]
 
     def __str__(self):
         return f"{self.template} → {self.recipient_staff or self.recipient_role or 'party'}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a notification to one channel, kept whatever happened
+    (healthchecks' Flip/Notification; Saleor's EventDeliveryAttempt)."""
+
+    class Result(models.TextChoices):
+        SENT = "sent", _("sent")
+        RETRY = "retry", _("failed, will retry")
+        FAILED = "failed", _("failed for good")
+        SKIPPED = "skipped", _("skipped")
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="delivery_attempts")
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=16)
+    # Which person it went to, where a role resolved to several holders.
+    recipient_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    result = models.CharField(max_length=8, choices=Result.choices)
+    error = models.TextField(blank=True)
+    # The transport's id for what it accepted: an email's Message-ID, a Telegram message id.
+    external_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.notification_id} {self.channel} {self.result}"

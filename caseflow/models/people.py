@@ -37,6 +37,8 @@ class Organization(models.Model):
         validators=[validate_uscc],
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # Where written notices to this organization are emailed (R8.09), e.g. a client's.
+    email = models.EmailField(_("email for notices"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -65,6 +67,10 @@ class Staff(models.Model):
                                               unique=True)
     notify_by_email = models.BooleanField(_("notify by email"), default=True)
     notify_by_telegram = models.BooleanField(_("notify by Telegram"), default=False)
+    # Set when Telegram refused for good (bot blocked, chat gone): email takes over until
+    # the person links the chat again.
+    telegram_broken_at = models.DateTimeField(_("Telegram link broken at"), null=True,
+                                              blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
