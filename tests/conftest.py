@@ -63,3 +63,15 @@ def fresh_cache(request):
     yield
     with blocker.unblock():
         cache.clear()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1; Django's SMTP backend is pointed at it."""
+    from tests.fakes.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    for name, value in server.django_settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
