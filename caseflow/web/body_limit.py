@@ -3,7 +3,10 @@
 The reverse proxy in front refuses it earlier still (nginx `client_max_body_size`, see
 README.md, Production); this is the earliest Django can: a declared Content-Length over
 CASEFLOW_REQUEST_MAX_BYTES (the largest attachment plus room for the form around it) is
-answered before sessions, CSRF or a parser touch the body.
+answered before sessions, CSRF or a parser touch the body. A body that is not multipart
+(JSON, a URL-encoded form) is read into memory whole, so Django's own
+DATA_UPLOAD_MAX_MEMORY_SIZE bounds it: refusing it here turns what would be an HTML 400
+with a logged traceback (the CSRF check reads the form first) into the same 413.
 """
 
 from django.conf import settings
@@ -20,9 +23,13 @@ class BodyLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads no body it cannot size
-        if length > settings.CASEFLOW_REQUEST_MAX_BYTES:
-            detail = gettext("The request is larger than %(megabytes)d MB.") % {
-                "megabytes": settings.CASEFLOW_REQUEST_MAX_BYTES // 2**20}
+        limit = settings.CASEFLOW_REQUEST_MAX_BYTES
+        in_memory = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if in_memory is not None and not request.content_type.startswith("multipart/"):
+            limit = min(limit, in_memory)
+        if length > limit:
+            detail = gettext("The request is larger than %(megabytes)s MB.") % {
+                "megabytes": f"{limit / 2**20:.3g}"}
             if request.path.startswith("/api/"):
                 return JsonResponse({"code": "too_large", "rule": None, "detail": detail,
                                      "errors": {}}, status=413)

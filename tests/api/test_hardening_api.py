@@ -85,6 +85,19 @@ def test_a_body_over_the_upload_limit_is_a_json_413_without_a_traceback(people, 
     assert not [r for r in caplog.records if r.exc_info]
 
 
+def test_a_form_over_the_memory_limit_to_the_browser_sign_in_is_a_json_413(client, caplog,
+                                                                          settings):
+    """The session sign-in reads a form in CSRF checking, before any view: the size is
+    refused there too, as JSON, with nothing logged as an error."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    with caplog.at_level(logging.INFO):
+        response = client.post("/api/auth/session/login/", "username=" + "a" * 5000,
+                               content_type="application/x-www-form-urlencoded")
+        assert response.status_code == 413
+        assert response.json()["code"] == "too_large"
+    assert not [r for r in caplog.records if r.exc_info]
+
+
 def test_a_file_over_the_upload_limit_is_a_json_413(people, api, settings):
     settings.CASEFLOW_UPLOAD_MAX_BYTES = 1000
     upload = SimpleUploadedFile("register.csv", b"x" * (2**20 + 2000), content_type="text/csv")
