@@ -221,8 +221,10 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = (
-    REDIS_URL
-    or os.environ.get("CELERY_BROKER_URL")
+    # Its own variable first: the broker may live apart from the cache (another Redis
+    # database, so clearing the cache never empties a queue).
+    os.environ.get("CELERY_BROKER_URL")
+    or REDIS_URL
     # Embedded default: no broker server needed (kombu's SQLAlchemy transport).
     or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 )
