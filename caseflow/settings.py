@@ -245,6 +245,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Unset token: the bot is off; notifications are still recorded for email and later.
 TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
 TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot")
+# Telegram's limits, shared by every worker (a budget in Redis with REDIS_URL, else in the
+# single worker's memory): messages a second overall, and to any one chat.
+TELEGRAM_RATE_GLOBAL = float(os.environ.get("TELEGRAM_RATE_GLOBAL", "30"))
+TELEGRAM_RATE_PER_CHAT = float(os.environ.get("TELEGRAM_RATE_PER_CHAT", "1"))
+
+# --- Notification channels, in order of preference (email last: everyone has it) ------
+CASEFLOW_CHANNELS = [
+    "bots.transport.TelegramChannel",
+    "caseflow.channels.email.EmailChannel",
+]
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -337,7 +347,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # httpx logs every request URL at INFO, and a Bot API URL carries the bot's token.
+        "httpx": {"level": "WARNING"},
+    },
 }
 CASEFLOW_TARGET_DAYS: dict = {}  # X1 overrides of caseflow.deadlines.DEFAULT_TARGETS
 CASEFLOW_COMMITTEE_WINDOW_DAYS = int(os.environ.get("CASEFLOW_COMMITTEE_WINDOW_DAYS", "30"))  # X5

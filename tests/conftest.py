@@ -75,3 +75,16 @@ def smtp_server(settings):
         setattr(settings, name, value)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def bot_api(settings):
+    """A fake Telegram Bot API server on 127.0.0.1 (tests/fakes/bot_api.py) with a bot of
+    its own (a fresh token, so a fresh rate budget); the settings point the Bot at it."""
+    from tests.fakes.bot_api import BotApiServer
+
+    server = BotApiServer().start()
+    settings.TELEGRAM_BOT_TOKEN = server.token
+    settings.TELEGRAM_API_BASE_URL = server.base_url
+    yield server
+    server.stop()

@@ -33,10 +33,24 @@ def staff_telegram_link(*, staff: Staff, chat_id: int) -> Staff:
                        field="chat_id")
     staff.telegram_chat_id = chat_id
     staff.notify_by_telegram = True
+    staff.telegram_broken_at = None  # linking again mends a broken link
     try:
-        staff.save(update_fields=["telegram_chat_id", "notify_by_telegram"])
+        staff.save(update_fields=["telegram_chat_id", "notify_by_telegram",
+                                  "telegram_broken_at"])
     except IntegrityError as exc:  # a concurrent link took the chat first
         raise Conflict(_("This chat is already linked."), field="chat_id") from exc
+    return staff
+
+
+@transaction.atomic
+def staff_telegram_broken(*, staff: Staff, reason: str) -> Staff:
+    """Telegram refused for good (bot blocked, chat gone): messages go by email until the
+    person links a chat again. The first moment is kept; the reason goes to the history."""
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    if staff.telegram_broken_at is None:
+        staff.telegram_broken_at = timezone.now()
+        staff._change_reason = reason[:100]  # django-simple-history's column
+        staff.save(update_fields=["telegram_broken_at"])
     return staff
 
 

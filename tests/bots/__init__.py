@@ -1,0 +1,1 @@
+"""The Telegram transport against the fake Bot API server."""
