@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from bots.webhook import update_received as telegram_update_received
 from caseflow.web.health import healthz
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
+    # Telegram's webhook (issue 14): answers only with the derived path and secret header.
+    path("telegram/webhook/<str:path>", telegram_update_received, name="telegram-webhook"),
     path("", include("caseflow.web.urls")),
 ]
 

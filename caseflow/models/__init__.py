@@ -46,6 +46,7 @@ from caseflow.models.records import (
     DocumentRevision,
     document_number,
 )
+from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
     "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
@@ -59,4 +60,5 @@ __all__ = [
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
     "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
+    "TelegramLinkToken",
 ]

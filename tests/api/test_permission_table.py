@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bots.webhook import webhook_path
 from caseflow.actions.archives import archive_loan_request, disclosure_request_create
 from caseflow.actions.complaints import complaint_evaluate, complaint_record_finding
 from caseflow.actions.documents import change_request_submit, controlled_document_register
@@ -59,8 +60,11 @@ def only(code, allowed, otherwise=403, scope=on_case, **per):
 
 
 @pytest.fixture
-def world(people, engagement, django_user_model):
+def world(people, engagement, django_user_model, settings):
     """The objects the routes act on, built through the actions."""
+    # The Telegram bot set up for webhook mode (its routes answer only then).
+    settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_BOT_USERNAME = "123:table", "caseflow_bot"
+    settings.TELEGRAM_WEBHOOK_SECRET = "table-webhook-secret"
     qa = staff_create(username="sunli", display_name="孙丽 Sun Li",
                       roles={Role.QUALITY_ASSURANCE: "holder"})
     declaration_sign(staff=qa, kind="annual", year=timezone.localdate().year)
@@ -155,6 +159,11 @@ def routes(w):
         "api-logout": [("post", "/api/auth/logout/", {}, "json", every(204))],
         "api-me": [("get", "/api/me/", None, None, every(200)),
                    ("patch", "/api/me/", {"language": "en"}, "json", every(200))],
+        "api-me-telegram-link": [("post", "/api/me/telegram-link/", {}, "json", every(201))],
+        # Telegram's webhook: only with the secret header Telegram sends (none here)
+        "telegram-webhook": [("post", "/telegram/webhook/"
+                                      + webhook_path("table-webhook-secret"),
+                              {"update_id": 1}, "json", public(403))],
         "api-cases": [
             ("get", "/api/cases/", None, None, every(200)),
             ("post", "/api/cases/", {
