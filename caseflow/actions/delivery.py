@@ -149,6 +149,8 @@ def notification_deliver(notification_id: int, *, now: dt.datetime) -> str:
         message = f"{type(error).__name__}: {error}"
         record_attempt(run, None, "", Result.FAILED if run.last_try else Result.RETRY, message)
         outcomes = [Outcome(Reach.LATER, error=message)]
+        if notification.delivery_attempts.filter(result=Result.SENT).exists():
+            outcomes.append(Outcome(Reach.SENT))  # some were reached before the fault
     return notification_settle(run, outcomes).status
 
 
