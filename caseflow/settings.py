@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from caseflow.delivery_policy import DELIVERY_RETRIES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CASEFLOW_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -239,6 +241,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "run-due": {"task": "caseflow.run_due", "schedule": 300.0},  # time-driven steps
+    # Hands pending outbox rows that are due to delivery tasks (caseflow.actions.delivery).
+    "notifications-relay": {"task": "caseflow.notifications_relay", "schedule": 5.0},
+}
+# Redis redelivers a message nobody acknowledged after this long: longer than any wait the
+# retry policy can ask for (a countdown past it would be delivered again and again).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds())),
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -256,11 +265,14 @@ TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "").lstrip("@")
 # 0-9 _ -); the route's path is derived from it. Unset: no webhook route (polling only).
 TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 
-# --- Notification channels, in order of preference (email last: everyone has it) ------
-CASEFLOW_CHANNELS = [
-    "bots.transport.TelegramChannel",
-    "caseflow.channels.email.EmailChannel",
-]
+# --- Notifications -------------------------------------------------------------------
+# How a staff member is reached, in order of preference: the first channel that has an
+# address for them (dotted paths; each implements caseflow.channels.base.Channel). Email
+# is last: it is also the fallback when a channel before it refuses for good.
+CASEFLOW_CHANNELS = env_list(
+    "CASEFLOW_CHANNELS", "bots.transport.TelegramChannel,caseflow.channels.email.EmailChannel")
+# Links in messages point here (the staff pages' /staff/cases/<id>/, the public /track/).
+CASEFLOW_SITE_URL = os.environ.get("CASEFLOW_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

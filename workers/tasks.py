@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from caseflow.actions.delivery import notification_deliver, notifications_hand_over
 from caseflow.actions.time_driven import run_due
 
 
@@ -15,3 +16,20 @@ def run_due_task() -> dict:
             "nonconformities_opened": result.nonconformities_opened,
             "loans_reminded": result.loans_reminded,
             "conflict_analysis_reminded": result.conflict_analysis_reminded}
+
+
+@shared_task(name="caseflow.notification_deliver")
+def notification_deliver_task(notification_id: int) -> str:
+    """Deliver one outbox row by id (safe to run twice: the row is re-read and claimed)."""
+    return notification_deliver(notification_id, now=timezone.now())
+
+
+@shared_task(name="caseflow.notifications_relay")
+def notifications_relay_task() -> int:
+    """Every few seconds (beat): hand each pending row that is due to a delivery task.
+    The rows are marked handed over first (committed), then the tasks enqueued: a task
+    lost in between is handed over again once the hand-over is stale."""
+    ids = notifications_hand_over(now=timezone.now())
+    for notification_id in ids:
+        notification_deliver_task.delay(notification_id)
+    return len(ids)

@@ -70,6 +70,15 @@ class HandlerLoadSerializer(serializers.Serializer):
     overdue = serializers.IntegerField()
 
 
+class FailedNotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    template = serializers.CharField()
+    case_number = serializers.CharField(allow_blank=True,
+                                        help_text="blank for a notification about no case")
+    failed_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(allow_blank=True)
+
+
 class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     open_by_kind_and_state = serializers.DictField(
@@ -83,6 +92,9 @@ class DashboardSerializer(serializers.Serializer):
     median_working_days_to_acceptance = serializers.FloatField(allow_null=True)
     median_working_days_to_closure = serializers.FloatField(allow_null=True)
     notifications_by_status = serializers.DictField(child=serializers.IntegerField())
+    failed_notifications = FailedNotificationSerializer(
+        many=True, help_text="the latest notifications given up on (see notifications_by_status "
+                             "for how many in all)")
 
 
 class DashboardView(APIView):

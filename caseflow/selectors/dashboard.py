@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from caseflow.models import AnalysisCycle, Case, Notification, Staff
@@ -43,6 +43,21 @@ class MonthRate:
 
 
 @dataclass(frozen=True)
+class FailedNotification:
+    """A notification given up on: what it was and why, never to whom (R8.13)."""
+
+    id: int
+    template: str
+    case_number: str
+    failed_at: dt.datetime | None
+    last_error: str
+
+
+# The dashboard names this many of the latest failures; the counts cover them all.
+FAILED_NOTIFICATIONS_LISTED = 20
+
+
+@dataclass(frozen=True)
 class DashboardSummary:
     year: int
     open_by_kind_and_state: dict[str, dict[str, int]]
@@ -55,6 +70,7 @@ class DashboardSummary:
     median_working_days_to_acceptance: float | None
     median_working_days_to_closure: float | None
     notifications_by_status: dict[str, int]
+    failed_notifications: list[FailedNotification]
 
 
 def month_rates(months: dict[int, Counter]) -> list[MonthRate]:
@@ -122,4 +138,19 @@ def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> Dashboar
         median_working_days_to_acceptance=statistics.median_working_days_to_acceptance,
         median_working_days_to_closure=statistics.median_working_days_to_closure,
         notifications_by_status=notifications,
+        failed_notifications=failed_notifications(viewer),
     )
+
+
+def failed_notifications(viewer: Staff) -> list[FailedNotification]:
+    """The latest notifications given up on, leaving out those about a case hidden from
+    `viewer` (X9); the counts by status include them."""
+    visible = cases_for_staff(viewer).order_by().values("pk")
+    failed = (Notification.objects.filter(status=Notification.Status.FAILED)
+              .filter(Q(case__isnull=True) | Q(case__in=visible))
+              .annotate(failed_at=Max("delivery_attempts__at"))
+              .order_by(F("failed_at").desc(nulls_last=True), "-id")
+              .values("id", "template", "case__number", "failed_at", "last_error"))
+    return [FailedNotification(row["id"], row["template"], row["case__number"] or "",
+                               row["failed_at"], row["last_error"])
+            for row in failed[:FAILED_NOTIFICATIONS_LISTED]]

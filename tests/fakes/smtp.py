@@ -61,8 +61,7 @@ class SmtpServer:
     def __init__(self):
         self.handler = SmtpHandler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     server_kwargs={"decode_data": False})
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
     @property
     def received(self) -> list[Received]:

@@ -1,0 +1,382 @@
+"""Delivering outbox rows: who gets a notification, by which channel, and what happened.
+
+A delivery claims its row in a short transaction, sends with no transaction open (a slow
+mail server must not hold row locks), records each try as a `DeliveryAttempt` as it
+happens, and settles the row in another short transaction: sent, failed, or pending with
+the time of its next try (the relay hands it over again then). Tasks take ids, so a task
+delivered twice re-reads the row and finds nothing to do.
+
+Recipients (X9): a role goes to its holders, or to its deputies and delegates where a
+holder is recused from the case; a recused person is never told about the case. Each
+person gets the first channel in `settings.CASEFLOW_CHANNELS` that reaches them; a channel
+that refuses for good (a blocked bot) is marked broken and the next one is tried, email
+last, and email even when unchosen rather than nobody being told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass, field, replace
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from caseflow.channels.base import (
+    Channel,
+    DeliveryError,
+    Message,
+    PermanentFailure,
+    RateLimited,
+    Sent,
+)
+from caseflow.channels.email import EmailChannel, sender_domain
+from caseflow.delivery_policy import (
+    DELIVERY_RETRIES,
+    IN_FLIGHT_LEASE,
+    RELAY_BATCH,
+    RELAY_STALE_AFTER,
+)
+from caseflow.messages import PARTY_TEMPLATES, notification_message
+from caseflow.models import DeliveryAttempt, Notification, RoleAssignment, Staff
+from caseflow.policies.impartiality import case_recusal
+
+logger = logging.getLogger(__name__)
+Status, Result = Notification.Status, DeliveryAttempt.Result
+
+
+def configured_channels() -> list[Channel]:
+    """The channels in preference order (settings.CASEFLOW_CHANNELS, dotted paths: the
+    domain imports no adapter; the settings wire them in)."""
+    return [import_string(path)() for path in settings.CASEFLOW_CHANNELS]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person a notification goes to: a staff member, or a party's or an
+    organization's email address (by email only)."""
+
+    staff: Staff | None = None
+    address: str = ""
+    language: str = ""
+
+    @property
+    def key(self) -> int | None:
+        return self.staff.pk if self.staff else None
+
+
+class Reach(enum.Enum):
+    SENT = "sent"
+    LATER = "later"  # a transient failure: try this person again
+    GIVEN_UP = "given_up"  # every channel refused for good, or none reaches them
+
+
+@dataclass
+class Outcome:
+    reach: Reach
+    channel: str = ""
+    error: str = ""
+    retry_after: float | None = None
+    sent: Sent | None = None
+
+
+@dataclass
+class Run:
+    """One delivery of one row: its message per language, and whether this is its last
+    try under the retry policy."""
+
+    notification: Notification
+    now: dt.datetime
+    last_try: bool
+    channels: list[Channel]
+    messages: dict[str, Message] = field(default_factory=dict)
+
+
+# --- Claiming ------------------------------------------------------------------------
+
+@transaction.atomic
+def notification_claim(notification_id: int, *, now: dt.datetime) -> Notification | None:
+    """Lock and re-read the row; take it for this delivery (its next try moved past the
+    time it takes to send, so a second task for the same row does nothing meanwhile).
+    None when there is nothing to do: sent, failed, backing off, or held by another."""
+    notification = (Notification.objects.select_for_update(of=("self",))
+                    .select_related("case", "recipient_staff", "recipient_party",
+                                    "recipient_organization")
+                    .filter(pk=notification_id).first())
+    if notification is None or notification.status != Status.PENDING:
+        return None
+    if notification.next_attempt_at is not None and notification.next_attempt_at > now:
+        return None
+    if notification.attempts >= DELIVERY_RETRIES.max_attempts:
+        # Tried as often as the policy allows, every try cut short (a worker that died
+        # mid-send each time): stop here rather than loop.
+        notification.status = Status.FAILED
+        notification.last_error = notification.last_error or "interrupted on every try"
+        notification.body = ""
+        notification.save(update_fields=["status", "last_error", "body"])
+        notice_failed(notification)
+        return None
+    notification.attempts += 1
+    notification.next_attempt_at = now + IN_FLIGHT_LEASE
+    notification.save(update_fields=["attempts", "next_attempt_at"])
+    return notification
+
+
+# --- Delivering ----------------------------------------------------------------------
+
+def notification_deliver(notification_id: int, *, now: dt.datetime) -> str:
+    """Deliver one outbox row (the task `caseflow.notification_deliver`). Returns its
+    status afterwards, or "skipped" when there was nothing to do."""
+    notification = notification_claim(notification_id, now=now)
+    if notification is None:
+        return "skipped"
+    run = Run(notification, now, last_try=notification.attempts >= DELIVERY_RETRIES.max_attempts,
+              channels=[])
+    try:
+        run.channels = configured_channels()
+        recipients, refusal = notification_recipients(notification, now=now)
+        if refusal:
+            record_attempt(run, None, "", Result.SKIPPED, refusal)
+            outcomes = [Outcome(Reach.GIVEN_UP, error=refusal)]
+        else:
+            outcomes = deliver_to_everyone(run, recipients)
+    except Exception as error:  # a fault of ours (rendering, a channel's bug): retried
+        logger.exception("delivering notification %s failed", notification_id)
+        message = f"{type(error).__name__}: {error}"
+        record_attempt(run, None, "", Result.FAILED if run.last_try else Result.RETRY, message)
+        outcomes = [Outcome(Reach.LATER, error=message)]
+        if notification.delivery_attempts.filter(result=Result.SENT).exists():
+            outcomes.append(Outcome(Reach.SENT))  # some were reached before the fault
+    return notification_settle(run, outcomes).status
+
+
+def deliver_to_everyone(run: Run, recipients: list[Recipient]) -> list[Outcome]:
+    """Each recipient not yet reached (a retry does not write again to those a previous
+    try reached, nor to those it gave up on): the attempts say who."""
+    last_result: dict[int | None, str] = {}
+    for person, result in (run.notification.delivery_attempts.order_by("at", "id")
+                           .values_list("recipient_staff_id", "result")):
+        last_result[person] = result
+    outcomes = []
+    for recipient in recipients:
+        previous = last_result.get(recipient.key)
+        if previous == Result.SENT:
+            outcomes.append(Outcome(Reach.SENT))
+        elif previous in (Result.FAILED, Result.SKIPPED):
+            outcomes.append(Outcome(Reach.GIVEN_UP))
+        elif recipient.staff is None:
+            outcomes.append(deliver_by_email(run, recipient))
+        else:
+            outcomes.append(deliver_to_staff(run, recipient.staff))
+    return outcomes
+
+
+def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
+    """The first channel that reaches the person; on a refusal for good the next one;
+    the email on file as the last resort."""
+    tried: set[str] = set()
+    refused = None
+    for channel in run.channels:
+        address = channel.address_for(staff)
+        if not address:
+            continue
+        tried.add(channel.name)
+        outcome = try_channel(run, channel, address, staff, staff.language)
+        if outcome.reach is not Reach.GIVEN_UP:
+            return outcome
+        refused = outcome
+    for channel in run.channels:
+        last_resort = getattr(channel, "fallback_address_for", None)
+        address = last_resort(staff) if last_resort and channel.name not in tried else None
+        if address:
+            tried.add(channel.name)
+            outcome = try_channel(run, channel, address, staff, staff.language)
+            if outcome.reach is not Reach.GIVEN_UP:
+                return outcome
+            refused = outcome
+    if refused is not None:
+        return refused
+    error = "no channel reaches this person (no email, no linked chat)"
+    record_attempt(run, staff, "", Result.SKIPPED, error)
+    return Outcome(Reach.GIVEN_UP, error=error)
+
+
+def deliver_by_email(run: Run, recipient: Recipient) -> Outcome:
+    """A party or an organization: by email only, in their language."""
+    channel = next((c for c in run.channels if c.name == EmailChannel.name), EmailChannel())
+    return try_channel(run, channel, recipient.address, None, recipient.language)
+
+
+def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
+                language: str) -> Outcome:
+    notification = run.notification
+    try:
+        message = message_for(run, staff, language)
+        sent = channel.send(address, message)
+    except DeliveryError as error:  # RateLimited too: wait as long as it asked
+        text = redacted(str(error), address)
+        record_attempt(run, staff, channel.name,
+                       Result.FAILED if run.last_try else Result.RETRY, text)
+        retry_after = error.retry_after if isinstance(error, RateLimited) else None
+        return Outcome(Reach.LATER, channel.name, text, retry_after=retry_after)
+    except PermanentFailure as error:
+        text = redacted(str(error), address)
+        record_attempt(run, staff, channel.name, Result.FAILED, text)
+        if error.broken_link and staff is not None:
+            channel.mark_broken(staff)
+        return Outcome(Reach.GIVEN_UP, channel.name, text)
+    record_attempt(run, staff, channel.name, Result.SENT, "", external_id=sent.external_id)
+    if notification.notice_id:
+        from caseflow.actions.notice_delivery import notice_email_sent
+
+        notice_email_sent(notification, sent, address)
+    return Outcome(Reach.SENT, channel.name, sent=sent)
+
+
+def message_for(run: Run, staff: Staff | None, language: str) -> Message:
+    """The message in the person's language, with an email Message-ID fixed per row and
+    person: a retry that repeats a message the server took is recognisable as such."""
+    notification = run.notification
+    if notification.notice_id:
+        from caseflow.actions.notice_delivery import notice_email_message
+
+        message = notice_email_message(notification)  # raises PermanentFailure on a bad hash
+    else:
+        language = language or settings.LANGUAGE_CODE
+        if language not in run.messages:
+            run.messages[language] = notification_message(notification, language=language)
+        message = run.messages[language]
+    who = staff.pk if staff else "party"
+    message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
+    return replace(message, headers={"Message-ID": message_id, **message.headers})
+
+
+def redacted(error: str, address: str) -> str:
+    """Errors are shown on the dashboard: never with the recipient's address in them."""
+    return error.replace(address, "<recipient>") if address else error
+
+
+def record_attempt(run: Run, staff: Staff | None, channel: str, result: str, error: str,
+                   *, external_id: str = "") -> None:
+    # Written at once (its own short transaction): who was reached survives a crash later
+    # in the run, and a retry writes only to the others.
+    DeliveryAttempt.objects.create(notification=run.notification, at=run.now,
+                                   channel=channel, recipient_staff=staff, result=result,
+                                   error=error[:2000], external_id=external_id[:200])
+
+
+# --- Recipients ----------------------------------------------------------------------
+
+def notification_recipients(notification: Notification, *,
+                            now: dt.datetime) -> tuple[list[Recipient], str]:
+    """Who the row goes to, or why nobody (as the attempt's error, without names)."""
+    party, organization = notification.recipient_party, notification.recipient_organization
+    if party is not None:
+        if party.anonymous or party.redacted_at or not party.email:
+            return [], "no email address on file for the party"
+        return [Recipient(address=party.email, language=party.language)], ""
+    if organization is not None:
+        if not organization.email:
+            return [], "no email address on file for the organization"
+        return [Recipient(address=organization.email,
+                          language=settings.LANGUAGE_CODE)], ""
+    case, today = notification.case, timezone.localdate(now)
+    if notification.recipient_staff is not None:
+        staff = notification.recipient_staff
+        if not staff.is_active:
+            return [], "the recipient is no longer active"
+        if case is not None and case_recusal(case, staff, today=today):
+            return [], "the recipient is recused from this case (X9)"
+        return [Recipient(staff=staff, language=staff.language)], ""
+    people = role_recipients(notification.recipient_role, case, today)
+    if not people:
+        return [], f"nobody eligible holds the role {notification.recipient_role}"
+    return [Recipient(staff=s, language=s.language) for s in people], ""
+
+
+def role_recipients(role: str, case, today: dt.date) -> list[Staff]:
+    """X9, X2: the role's holders; where a holder is recused from the case (or nobody
+    holds the role), its deputies and delegates who are not."""
+    assignments = (RoleAssignment.objects.filter(role=role, staff__is_active=True)
+                   .select_related("staff").order_by("staff__display_name", "staff_id"))
+    holders = [a.staff for a in assignments if a.capacity == RoleAssignment.Capacity.HOLDER]
+    stand_ins = [a.staff for a in assignments if a.capacity != RoleAssignment.Capacity.HOLDER]
+    if case is None:
+        return holders or stand_ins
+    eligible = [s for s in holders if case_recusal(case, s, today=today) is None]
+    if len(eligible) < len(holders) or not holders:
+        eligible += [s for s in stand_ins if case_recusal(case, s, today=today) is None]
+    return eligible
+
+
+# --- Settling ------------------------------------------------------------------------
+
+@transaction.atomic
+def notification_settle(run: Run, outcomes: list[Outcome]) -> Notification:
+    """Sent when everyone it could reach was reached; pending with a backoff while some
+    wait for another try; failed when nobody was reached. A party's tracking code leaves
+    the row once it is settled either way."""
+    notification = Notification.objects.select_for_update().get(pk=run.notification.pk)
+    later = [o for o in outcomes if o.reach is Reach.LATER]
+    errors = [o.error for o in outcomes if o.error]
+    notification.last_error = errors[-1] if errors else ""
+    if later and not run.last_try:
+        waits = [o.retry_after for o in later if o.retry_after is not None]
+        notification.next_attempt_at = run.now + DELIVERY_RETRIES.wait(
+            notification.attempts, retry_after=max(waits) if waits else None)
+        notification.enqueued_at = None  # the relay hands it over again when due
+        notification.save(update_fields=["last_error", "next_attempt_at", "enqueued_at"])
+        return notification
+    reached = [o for o in outcomes if o.reach is Reach.SENT]
+    if reached:
+        notification.status = Status.SENT
+        notification.sent_at = notification.sent_at or run.now
+        names = sorted({o.channel for o in reached if o.channel})
+        notification.channel = ",".join(names)[:16] or notification.channel
+    else:
+        notification.status = Status.FAILED
+    notification.next_attempt_at = None
+    if notification.template in PARTY_TEMPLATES:
+        notification.body = ""  # the tracking code is not kept once its message is settled
+    notification.save(update_fields=["status", "sent_at", "channel", "last_error",
+                                     "next_attempt_at", "body"])
+    if notification.status == Status.FAILED:
+        logger.warning("notification %s (%s) failed: %s", notification.pk,
+                       notification.template, notification.last_error)
+        notice_failed(notification)
+    return notification
+
+
+def notice_failed(notification: Notification) -> None:
+    """A notice that could not be sent is flagged on its case and to the office."""
+    if notification.notice_id:
+        from caseflow.actions.notice_delivery import notice_email_failed
+
+        notice_email_failed(notification, notification.last_error)
+
+
+# --- Relay ---------------------------------------------------------------------------
+
+def notifications_hand_over(*, now: dt.datetime, limit: int = RELAY_BATCH) -> list[int]:
+    """The pending rows due now that no delivery task holds (never handed over, or
+    handed over long enough ago that the task must have been lost): marked as handed
+    over now; the relay task enqueues one delivery per id after this commits."""
+    with transaction.atomic():
+        due = notifications_due(now=now).select_for_update(skip_locked=True)
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
+    return ids
+
+
+def notifications_due(*, now: dt.datetime) -> QuerySet[Notification]:
+    """Pending, due, and not held by a recent hand-over: read through the partial index
+    on pending rows (a small slice of a table that only grows)."""
+    return (Notification.objects
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                    status=Status.PENDING)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - RELAY_STALE_AFTER))
+            .order_by("id"))
