@@ -27,7 +27,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bots.chats import StaffContext, connections_refresh, language_of
-from bots.handlers import linking
+from bots.handlers import cases, linking
 from bots.handlers import settings as own_settings
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,9 @@ def build_application(*, token: str | None = None, base_url: str | None = None,
     for command, callback in [
         ("start", linking.start),  # /start <token>: link this chat
         ("unlink", linking.unlink),
+        ("mine", cases.mine),  # my open cases, overdue first
+        ("due", cases.due),  # overdue and due within two working days
+        ("case", cases.case),  # /case <number>
         ("lang", own_settings.language_set),
         ("help", own_settings.show_help),
     ]:

@@ -14,12 +14,12 @@ import base64
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from caseflow.channels.base import Button
 from caseflow.errors import InvalidInput
+from caseflow.messages import staff_case_link
 from caseflow.models import Notification
 
 ACKNOWLEDGE, SNOOZE = "a", "s"
@@ -53,10 +53,6 @@ def button_press_read(data: str) -> ButtonPress:
     return ButtonPress(action=match[1], notification_id=int(match[2]))
 
 
-def case_page_url(case_id: int) -> str:
-    return f"{settings.CASEFLOW_SITE_URL.rstrip('/')}/staff/cases/{case_id}/"
-
-
 def reminder_buttons(notification: Notification, *, interactive: bool) -> tuple[Button, ...]:
     """The buttons of `notification`'s message, labelled in the active language.
     `interactive`: the channel passes presses back (Telegram); otherwise only the link."""
@@ -66,5 +62,5 @@ def reminder_buttons(notification: Notification, *, interactive: bool) -> tuple[
                     Button(_("Snooze to the next working morning"),
                            callback=button_data(SNOOZE, notification.pk))]
     if notification.case_id is not None:
-        buttons.append(Button(_("Open the case"), url=case_page_url(notification.case_id)))
+        buttons.append(Button(_("Open the case"), url=staff_case_link(notification.case_id)))
     return tuple(buttons)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from caseflow.channels.base import (
@@ -44,6 +44,7 @@ from caseflow.delivery_policy import (
 from caseflow.messages import PARTY_TEMPLATES, notification_message
 from caseflow.models import DeliveryAttempt, Notification, RoleAssignment, Staff
 from caseflow.policies.impartiality import case_recusal
+from caseflow.reminder_buttons import reminder_buttons
 
 logger = logging.getLogger(__name__)
 Status, Result = Notification.Status, DeliveryAttempt.Result
@@ -215,7 +216,7 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
                 language: str) -> Outcome:
     notification = run.notification
     try:
-        message = message_for(run, staff, language)
+        message = message_for(run, staff, language, channel)
         sent = channel.send(address, message)
     except DeliveryError as error:  # RateLimited too: wait as long as it asked
         text = redacted(str(error), address)
@@ -237,9 +238,11 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
     return Outcome(Reach.SENT, channel.name, sent=sent)
 
 
-def message_for(run: Run, staff: Staff | None, language: str) -> Message:
+def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) -> Message:
     """The message in the person's language, with an email Message-ID fixed per row and
-    person: a retry that repeats a message the server took is recognisable as such."""
+    person: a retry that repeats a message the server took is recognisable as such. A
+    staff member's has its buttons: Acknowledge and Snooze where the channel hands presses
+    back (`interactive`, Telegram), the case's page everywhere."""
     notification = run.notification
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_message
@@ -250,6 +253,10 @@ def message_for(run: Run, staff: Staff | None, language: str) -> Message:
         if language not in run.messages:
             run.messages[language] = notification_message(notification, language=language)
         message = run.messages[language]
+        if staff is not None:
+            with translation.override(language):
+                message = replace(message, buttons=reminder_buttons(
+                    notification, interactive=getattr(channel, "interactive", False)))
     who = staff.pk if staff else "party"
     message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
     return replace(message, headers={"Message-ID": message_id, **message.headers})

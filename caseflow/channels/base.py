@@ -77,6 +77,8 @@ class PermanentFailure(Exception):
 
 class Channel(Protocol):
     name: ClassVar[str]
+    # A channel whose callback buttons come back to us (Telegram's) sets `interactive =
+    # True`; the others get a message's links only (`caseflow.reminder_buttons`).
 
     def address_for(self, staff: Staff) -> str | None:
         """Where this person is reached on this channel, or None (not linked, broken,

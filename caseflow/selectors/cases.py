@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
-from caseflow.models import AnalysisCycle, Case, CaseEvent, Finding, Notice, Role, Staff
+from caseflow.errors import InvalidInput
+from caseflow.models import (
+    NUMBER_PREFIX,
+    AnalysisCycle,
+    Case,
+    CaseEvent,
+    Finding,
+    Notice,
+    Role,
+    Staff,
+)
 from caseflow.policies.impartiality import available_transitions, recused_cases
-from caseflow.policies.transitions import S
+from caseflow.policies.transitions import FINAL_STATES, S
+from caseflow.selectors.calendar import calendar_overrides
+from caseflow.workdays import add_working_days
 
 # Roles that oversee every case; others see the cases they work on.
 OVERSIGHT_ROLES = (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE, Role.QUALITY_MANAGER,
@@ -37,6 +52,32 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     return cases.order_by(F("due_at").asc(nulls_last=True), "number")
 
 
+# "Due soon" as the dashboard counts it: within this many working days.
+DUE_SOON_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A person's open cases: overdue first, then due soon, then the rest; each list
+    soonest deadline first."""
+
+    overdue: list[Case]
+    due_soon: list[Case]
+    later: list[Case]
+
+
+def worklist_for_staff(staff: Staff, *, now: dt.datetime, limit: int = 200) -> Worklist:
+    """The open cases `staff` sees (X9: none they are recused from), by deadline; `limit`
+    bounds each list."""
+    open_cases = cases_for_staff(staff).exclude(state__in=FINAL_STATES)
+    soon = add_working_days(now, DUE_SOON_WORKING_DAYS, calendar_overrides()).due_at
+    return Worklist(
+        overdue=list(open_cases.filter(due_at__lt=now)[:limit]),
+        due_soon=list(open_cases.filter(due_at__gte=now, due_at__lte=soon)[:limit]),
+        later=list(open_cases.filter(Q(due_at__gt=soon) | Q(due_at__isnull=True))[:limit]),
+    )
+
+
 @dataclass
 class CaseDetail:
     case: Case
@@ -56,6 +97,24 @@ def case_for_staff(staff: Staff, pk) -> Case:
         "submitter", "respondent", "archive", "nonconformity", "engagement__client",
         "engagement__verified_entity", "engagement__team_lead",
     ).get(pk=pk)
+
+
+# A case number as issued (caseflow.actions.intake.case_number_issue): TS-2026-0001.
+PREFIXES = "|".join(NUMBER_PREFIX.values())
+CASE_NUMBER_SHAPE = re.compile(rf"({PREFIXES})-\d{{4}}-\d{{4,6}}")
+
+
+def case_by_number_for_staff(staff: Staff, number: str) -> Case | None:
+    """The case with this number (or a number it had before its kind was corrected), if
+    `staff` may see it: None for one that does not exist and one hidden from them alike.
+    InvalidInput for text that is no case number."""
+    number = number.strip().upper()
+    if not CASE_NUMBER_SHAPE.fullmatch(number):
+        raise InvalidInput(_("%(text)s is not a case number; numbers look like "
+                             "TS-2026-0001.") % {"text": number[:40] or "—"}, field="number")
+    found = (cases_for_staff(staff).filter(Q(number=number) | Q(aliases__number=number))
+             .values_list("pk", flat=True).first())
+    return case_for_staff(staff, found) if found is not None else None
 
 
 def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
