@@ -241,12 +241,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "run-due": {"task": "caseflow.run_due", "schedule": 300.0},  # time-driven steps
     # Hands pending outbox rows that are due to delivery tasks (caseflow.actions.delivery).
-    "notifications-relay": {"task": "caseflow.notifications_relay", "schedule": 5.0},
+    "notifications-relay": {"task": "caseflow.notifications_relay",
+                            "schedule": float(os.environ.get("CASEFLOW_RELAY_EVERY_SECONDS",
+                                                             "5"))},
 }
+# A delivery holds its row this long while it sends; the relay hands a row over again
+# when its last hand-over is this old and it is still pending (caseflow.delivery_policy).
+CASEFLOW_DELIVERY_LEASE_SECONDS = int(os.environ.get("CASEFLOW_DELIVERY_LEASE_SECONDS", "600"))
+CASEFLOW_RELAY_STALE_SECONDS = int(os.environ.get("CASEFLOW_RELAY_STALE_SECONDS", "300"))
 # Redis redelivers a message nobody acknowledged after this long: longer than any wait the
-# retry policy can ask for (a countdown past it would be delivered again and again).
+# retry policy can ask for (a countdown past it would be delivered again and again) and
+# than a delivery's hold on its row.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds())),
+    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds()),
+                              2 * CASEFLOW_DELIVERY_LEASE_SECONDS),
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

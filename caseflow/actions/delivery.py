@@ -37,9 +37,9 @@ from caseflow.channels.base import (
 from caseflow.channels.email import EmailChannel, sender_domain
 from caseflow.delivery_policy import (
     DELIVERY_RETRIES,
-    IN_FLIGHT_LEASE,
     RELAY_BATCH,
-    RELAY_STALE_AFTER,
+    in_flight_lease,
+    relay_stale_after,
 )
 from caseflow.messages import PARTY_TEMPLATES, notification_message
 from caseflow.models import DeliveryAttempt, Notification, RoleAssignment, Staff
@@ -121,7 +121,7 @@ def notification_claim(notification_id: int, *, now: dt.datetime) -> Notificatio
         notice_failed(notification)
         return None
     notification.attempts += 1
-    notification.next_attempt_at = now + IN_FLIGHT_LEASE
+    notification.next_attempt_at = now + in_flight_lease()
     notification.save(update_fields=["attempts", "next_attempt_at"])
     return notification
 
@@ -378,5 +378,5 @@ def notifications_due(*, now: dt.datetime) -> QuerySet[Notification]:
     return (Notification.objects
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                     status=Status.PENDING)
-            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - RELAY_STALE_AFTER))
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - relay_stale_after()))
             .order_by("id"))
