@@ -104,6 +104,13 @@ DUE_STEPS = {
     "inspection": _("inspection"),
 }
 
+# Who acted when no staff member did (`CaseEvent.actor_label`).
+ACTORS = {
+    "submitter": _("submitter"),
+    "system": _("the system (a deadline or rule)"),
+    "calendar": _("the working-day calendar"),
+}
+
 # The trail: what each recorded action says (an unknown one shows its own name).
 EVENTS = {
     "received": _("Received"),
@@ -194,3 +201,7 @@ def event_label(action: str) -> str:
 
 def due_step_label(step: str) -> str:
     return str(DUE_STEPS.get(step, step))
+
+
+def actor_label(label: str) -> str:
+    return str(ACTORS.get(label, label))

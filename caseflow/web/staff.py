@@ -53,7 +53,14 @@ from caseflow.selectors.committee import (
 )
 from caseflow.selectors.visibility import annual_commitment_on_file
 from caseflow.web.forms import CommitmentForm, ProfileForm
-from caseflow.web.labels import STATES, due_step_label, event_label, state_label, step_label
+from caseflow.web.labels import (
+    STATES,
+    actor_label,
+    due_step_label,
+    event_label,
+    state_label,
+    step_label,
+)
 from caseflow.web.step_forms import STEPS
 
 # A domain refusal answers as the API's would (api.errors): bad input 400, not this
@@ -165,7 +172,9 @@ def step_forms(case: Case, staff: Staff, names: list[str], bound=None) -> list[d
             form = STEPS[name].form(case=case, viewer=staff, prefix=name)
         offered.append({"name": name, "label": step_label(name), "form": form,
                         "advances": table[name].advances, "rule": table[name].rule,
-                        "open": form is bound})
+                        "open": form is bound or table[name].advances})
+    if len(offered) == 1:
+        offered[0]["open"] = True  # the one thing to do (a member's vote)
     return sorted(offered, key=lambda s: not s["advances"])
 
 
@@ -178,8 +187,8 @@ def case_response(request, case: Case, *, bound=None, refusal: CaseflowError | N
         **nav(staff), "case": case, "detail": detail,
         "state": state_label(case.state), "final": case.state in FINAL_STATES,
         "due_step": due_step_label(case.due_step),
-        "events": [(event, event_label(event.action), state_label(event.to_state))
-                   for event in detail.events],
+        "events": [(event, event_label(event.action), state_label(event.to_state),
+                    actor_label(event.actor_label)) for event in detail.events],
         "steps": step_forms(case, staff, detail.transitions, bound),
         "refusal": refusal, "revealed": revealed,
         "commitment": commitment,

@@ -204,18 +204,25 @@
       });
   }
 
+  var asked = 0;  // only the latest year asked for is shown, whichever answer comes last
+
   function refresh() {
     var year = picker.value;
+    var ask = ++asked;
     root.setAttribute("aria-busy", "true");
     reports(year);
     Promise.all([
-      getJson(root.dataset.url + "?year=" + encodeURIComponent(year)).then(show),
-      getJson(root.dataset.statisticsUrl.replace("{year}", year)).then(statistics)
-    ]).then(function () {
+      getJson(root.dataset.url + "?year=" + encodeURIComponent(year)),
+      getJson(root.dataset.statisticsUrl.replace("{year}", year))
+    ]).then(function (answers) {
+      if (ask !== asked) { return; }
+      show(answers[0]);
+      statistics(answers[1]);
       status.textContent = "";
       root.dataset.year = year;  // the figures on the page are this year's
       root.setAttribute("aria-busy", "false");
     }).catch(function () {
+      if (ask !== asked) { return; }
       status.textContent = labels.failed;
       root.setAttribute("aria-busy", "false");
     });
