@@ -166,8 +166,8 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "/api/docs/"  # until the staff web pages have a home
+LOGIN_URL = "staff:signin"
+LOGIN_REDIRECT_URL = "staff:home"  # a sign-in without `next` (Swagger UI links give one)
 
 # --- Security (production defaults; a plain-HTTP demo runs with DEBUG on) -------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

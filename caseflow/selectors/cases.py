@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
-from caseflow.models import AnalysisCycle, Case, CaseEvent, Finding, Notice, Role, Staff
+from caseflow.models import (
+    AnalysisCycle,
+    Case,
+    CaseEvent,
+    Declaration,
+    Finding,
+    Notice,
+    Role,
+    Staff,
+)
 from caseflow.policies.impartiality import available_transitions, recused_cases
-from caseflow.policies.transitions import S
+from caseflow.policies.transitions import FINAL_STATES, S
+from caseflow.selectors.calendar import calendar_overrides
+from caseflow.workdays import add_working_days
 
 # Roles that oversee every case; others see the cases they work on.
 OVERSIGHT_ROLES = (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE, Role.QUALITY_MANAGER,
@@ -35,6 +47,32 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     # about them, R8.14; work they performed, R8.15; a decision they made, X11; ...).
     cases = cases.exclude(recused_cases(staff))
     return cases.order_by(F("due_at").asc(nulls_last=True), "number")
+
+
+# "Due soon" as the dashboard counts it: within this many working days.
+DUE_SOON_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A person's open cases: overdue first, then due soon, then the rest; each list
+    soonest deadline first."""
+
+    overdue: list[Case]
+    due_soon: list[Case]
+    later: list[Case]
+
+
+def worklist_for_staff(staff: Staff, *, now: dt.datetime, limit: int = 200) -> Worklist:
+    """The open cases `staff` sees (X9: none they are recused from), by deadline; `limit`
+    bounds each list."""
+    open_cases = cases_for_staff(staff).exclude(state__in=FINAL_STATES)
+    soon = add_working_days(now, DUE_SOON_WORKING_DAYS, calendar_overrides()).due_at
+    return Worklist(
+        overdue=list(open_cases.filter(due_at__lt=now)[:limit]),
+        due_soon=list(open_cases.filter(due_at__gte=now, due_at__lte=soon)[:limit]),
+        later=list(open_cases.filter(Q(due_at__gt=soon) | Q(due_at__isnull=True))[:limit]),
+    )
 
 
 @dataclass
@@ -78,3 +116,24 @@ def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
         aliases=list(case.aliases.values_list("number", flat=True)),
         cycles=list(nonconformity.cycles.all()) if nonconformity else [],
     )
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """R9.01: where `staff` stands with the per-case commitment of one case: signed or
+    not, and the conflicts they declared with the quality manager's rulings (blank:
+    awaiting it)."""
+
+    signed: bool
+    conflicts: list[Declaration]
+
+    @property
+    def awaiting_ruling(self) -> bool:
+        return any(not d.ruling for d in self.conflicts)
+
+
+def case_commitment(staff: Staff, case: Case) -> Commitment:
+    declarations = list(Declaration.objects.filter(staff=staff, kind=Declaration.Kind.CASE,
+                                                   case=case).order_by("signed_at", "id"))
+    return Commitment(signed=bool(declarations),
+                      conflicts=[d for d in declarations if d.potential_conflict])
