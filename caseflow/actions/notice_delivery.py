@@ -10,6 +10,7 @@ once it gave up (refused for good, or still failing after the last retry).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from email.utils import make_msgid
 
@@ -66,7 +67,7 @@ class EndangeredDeadline:
 
     rule: str
     step: str
-    due_at: object  # datetime | None
+    due_at: dt.datetime | None
     deadline_kind: str
     provisional: bool
 
@@ -109,7 +110,12 @@ def notice_email_address(notification: Notification) -> str | None:
 
 
 def approved_pdf(notice: Notice) -> bytes:
-    """The stored PDF, refused unless it is byte for byte the approved one (R8.07)."""
+    """The stored PDF, refused unless it is byte for byte the approved one (R8.07), and
+    never once it names a person whose identity was erased: it is then the legal record,
+    open to the office alone (X8, X12)."""
+    if notice.identity_erased_at is not None:
+        raise PermanentFailure("X8: the notice names a person whose identity was erased; "
+                               "it is not sent.")
     try:
         with notice.file.open("rb") as f:
             content = f.read()
@@ -189,7 +195,10 @@ def notice_email_queue(*, notice: Notice, acting_user: Staff,
 
 
 def approved_pdf_or_refuse(notice: Notice) -> None:
-    """Refuse now, to the office, what delivery would refuse later (R8.07)."""
+    """Refuse now, to the office, what delivery would refuse later (X8, R8.07)."""
+    if notice.identity_erased_at is not None:
+        raise TransitionNotAllowed(_("This notice names a person whose identity was erased: "
+                                     "it is kept as the record and not sent."), rule="X8")
     try:
         approved_pdf(notice)
     except PermanentFailure as exc:
@@ -272,7 +281,8 @@ def notice_email_message(notification: Notification) -> Message:
 def notice_email_sent(notification: Notification, sent: Sent, address: str) -> NoticeSending:
     """The mail server accepted the notice: record the sending with its proof (the
     Message-ID and the server's reply), the hash of what went (R8.07), the party it
-    went to (never its address: R8.13, X8) and the staff member who had it sent.
+    went to (never `address`: the sending points at the party, R8.13, X8) and the staff
+    member who had it sent.
 
     A ruling emailed to the appellant is received when it arrives: the X5 window for
     the committee counts from that day (an earlier receipt recorded stands).
@@ -280,8 +290,10 @@ def notice_email_sent(notification: Notification, sent: Sent, address: str) -> N
     one sending."""
     notice = Notice.objects.select_for_update().select_related("case").get(
         pk=notification.notice_id)
-    message_id = notification.context["message_id"]
-    existing = notice.sendings.filter(email_message_id=message_id).first()
+    # The Message-ID chosen when it was queued, which the channel sends as given.
+    message_id = sent.external_id or notification.context["message_id"]
+    existing = notice.sendings.filter(
+        email_message_id__in={message_id, notification.context["message_id"]}).first()
     if existing is not None:
         return existing
     to = notification_recipient(notification)
@@ -335,5 +347,8 @@ def notice_email_failed(notification: Notification, error: str) -> None:
     if notice.case.events.filter(action="notice_undeliverable",
                                  payload__notification=notification.pk).exists():
         return  # told already
+    # An address erased or removed since it was queued is no address, not a refusal.
+    reason = (Undeliverable.REFUSED if notice_email_address(notification)
+              else Undeliverable.NO_ADDRESS)
     notice_undeliverable_flag(notice=notice, recipient=notification_recipient(notification),
-                              reason=Undeliverable.REFUSED, notification=notification)
+                              reason=reason, notification=notification)

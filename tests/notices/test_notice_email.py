@@ -25,6 +25,7 @@ from caseflow.actions.notice_delivery import (
     notice_email_sent,
 )
 from caseflow.actions.notices import SendingProof, notice_send
+from caseflow.actions.parties import party_erase
 from caseflow.channels.base import Message, PermanentFailure, Sent
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import (
@@ -250,6 +251,19 @@ def test_r8_09_an_email_refused_after_the_retries_is_flagged(people):
     queued.notification.save()
     [again] = notice_email_queue(notice=notice, acting_user=people.office)
     assert again.outcome == "queued" and len(emails(notice)) == 2
+
+    # The address is erased before the second email goes (X8): no address, not refused.
+    party_erase(party=case.submitter, acting_user=people.office, reason="当事人依法要求删除")
+    again.notification.refresh_from_db()
+    notice_email_failed(again.notification, "no address")
+    [flag] = case_detail(case, viewer=people.office).undelivered_notices
+    assert (flag.recipient, flag.reason) == ("submitter", "no_address")
+    # X8, X12: the notice names the erased person: kept as the record, never sent.
+    with pytest.raises(PermanentFailure, match="X8"):
+        notice_email_message(again.notification)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        notice_email_queue(notice=notice, acting_user=people.office)
+    assert refused.value.rule == "X8"
 
 
 def test_r8_09_only_the_office_has_a_notice_emailed_and_not_when_recused(people, engagement):
