@@ -33,6 +33,8 @@ urlpatterns = [
          name="api-case-notice-file"),
     path(CASE + "notices/<int:notice_pk>/sendings/", records.NoticeSendView.as_view(),
          name="api-case-notice-send"),
+    path(CASE + "notices/<int:notice_pk>/email/", records.NoticeEmailView.as_view(),
+         name="api-case-notice-email"),
     path(CASE + "sendings/<int:sending_pk>/receipt/", records.SendingReceiptView.as_view(),
          name="api-case-sending-receipt"),
     path(CASE + "dossier/", records.DossierView.as_view(), name="api-case-dossier"),

@@ -99,7 +99,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "credit_code", "kind"]
+    list_display = ["name", "credit_code", "kind", "email"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
 

@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
         "SendingChannelEnum": "caseflow.models.notices.NoticeSending.Channel",
         "SendingRecipientEnum": "caseflow.models.notices.NoticeSending.Recipient",
         "NoticeKindEnum": "caseflow.models.notices.Notice.Kind",
+        "NoticeEmailOutcomeEnum": "caseflow.actions.notice_delivery.EmailOutcome",
+        "UndeliverableReasonEnum": "caseflow.actions.notice_delivery.Undeliverable",
         "DocumentKindEnum": "caseflow.models.records.ControlledDocument.Kind",
         "DeclarationKindEnum": "caseflow.models.cases.Declaration.Kind",
         "OrganizationKindEnum": "caseflow.models.people.Organization.Kind",

@@ -189,6 +189,9 @@ def routes(w):
                                           "/sendings/", {"channel": "email",
                                                          "email_message_id": "<m@x>"},
                                   "json", only(201, ["office"]))],
+        # R8.09: the office has the system email a notice; 202: queued, not yet sent
+        "api-case-notice-email": [("post", f"/api/cases/{closed}/notices/{w['notice'].pk}"
+                                           "/email/", {}, "json", only(202, ["office"]))],
         "api-case-sending-receipt": [("post", f"/api/cases/{closed}/sendings/"
                                               f"{w['sending'].pk}/receipt/",
                                       {"received_on": timezone.localdate().isoformat()},

@@ -100,7 +100,8 @@ def notice(detail, kind):
 def complaint_tour(tour):
     """R8.03–R8.07, R8.13, R8.16, X1 on the demo complaint about an emission report: the
     office sees who complained (the reveal is recorded), the head accepts (the office
-    sends the acceptance notice by email), sets an internal target and assigns the
+    records the acceptance notice it emailed the complainant and has the system email it
+    to the engagement's client), sets an internal target and assigns the
     project office, which evaluates, hears both sides (evidence attached) and proposes;
     the head returns it once, then reviews; the quality manager approves; the office
     sends the result by registered mail to the complainant and to the engagement's
@@ -118,6 +119,10 @@ def complaint_tour(tour):
     tour.call("office", "cases_notices_sendings_create", id=case_id,
               notice_pk=notice(detail, "acceptance")["id"],
               body={"channel": "email", "email_message_id": "<accept-1@cec.example.cn>"})
+    [to_client] = tour.call("office", "cases_notices_email_create", id=case_id,
+                            notice_pk=notice(detail, "acceptance")["id"],
+                            body={"recipients": ["client"]})
+    assert (to_client["recipient"], to_client["outcome"]) == ("client", "queued")
     tour.step("head", case_id, "set_target", {"step": "investigation", "working_days": 15})
     tour.step("head", case_id, "assign", {"handler": project})
     tour.step("project", case_id, "evaluate", {"valid": True, "reasoning": "材料具体，可核实"})
