@@ -404,8 +404,8 @@ def reminder_acknowledge(*, notification: Notification,
     the escalation to the next rungs goes on, and only doing the step (the deadline
     moving on) ends it. Acknowledging twice changes nothing; a reminder of a deadline
     that has since moved on (or of a step already done) is refused."""
-    notification = Notification.objects.select_for_update().select_related("case").get(
-        pk=notification.pk)
+    notification = (Notification.objects.select_for_update(of=("self",))
+                    .select_related("case").get(pk=notification.pk))
     if notification.template not in ACKNOWLEDGEABLE:
         raise InvalidInput(_("Only reminders and escalations are acknowledged."))
     check_reminder_recipient(notification, acting_user)
