@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from caseflow.actions.archives import archive_loan_decide, archive_loan_request, archive_loan_return
+from caseflow.actions.calendar_overrides import calendar_override_set
 from caseflow.actions.intake import case_reject
 from caseflow.actions.nonconformities import (
     capa_task_assign,
@@ -139,6 +140,30 @@ def test_r10_02_a_loan_due_back_on_a_sunday_goes_up_to_the_office_then_the_head(
     assert Notification.objects.filter(**about, created_at__gt=at(11, 10, 10)).count() == 0
     assert Notification.objects.filter(**about).first().context["label"] == (
         closed.archive.archive_number)
+
+
+def test_w3_a_day_entered_as_a_holiday_moves_the_reminder_morning(people):
+    """W3: a dossier due back Friday 20 November 2026 is to be warned on Wednesday 18;
+    the department head enters Wednesday 18 as a holiday (a local one, say): the date
+    stays, its warning moves to Tuesday 17, and nothing is sent on the 18th."""
+    with clock_at(people, at(11, 2, 10)):
+        closed = complaint(people)
+        commit(closed, people.head)
+        case_reject(case=closed, acting_user=people.head, reason="不属于受理范围")
+        loan = archive_loan_request(archive=closed.archive, borrower=people.handler,
+                                    purpose="复核", return_due_on=dt.date(2026, 11, 20))
+        loan = archive_loan_decide(loan=loan, approve=True, acting_user=people.head)
+    assert loan.next_reminder_at == at(11, 18)
+    with clock_at(people, at(11, 16, 10)):
+        calendar_override_set(date=dt.date(2026, 11, 18), kind="holiday", note="停电",
+                              acting_user=people.head)
+    loan.refresh_from_db()
+    assert loan.next_reminder_at == at(11, 17)
+    for moment in every_morning(dt.date(2026, 11, 17), dt.date(2026, 11, 18)):
+        sweep_at(moment)
+    about = {"about": f"loan:{loan.pk}"}
+    assert reminded(at(11, 17), **about) == [("reminder", "liuyang", "due_soon", 0, 0)]
+    assert reminded(at(11, 18), **about) == []
 
 
 def test_every_kind_swept_has_its_ladder():
