@@ -27,7 +27,7 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification
+from caseflow.models.notifications import DeliveryAttempt, Notification, ReminderAcknowledgement
 from caseflow.models.people import (
     Engagement,
     Organization,
@@ -41,6 +41,7 @@ from caseflow.models.records import (
     ArchiveRecord,
     ChangeRequest,
     ConflictAnalysis,
+    ConflictAnalysisDeadline,
     ControlledDocument,
     DisclosureRequest,
     DocumentRevision,
@@ -50,7 +51,8 @@ from caseflow.models.records import (
 __all__ = [
     "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
     "CapaTaskProgress",
-    "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
+    "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
+    "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
@@ -58,5 +60,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
+    "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment", "Scope",
+    "Staff",
 ]
