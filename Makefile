@@ -41,10 +41,11 @@ browser:
 	@command -v chromium >/dev/null && fc-list | grep -qi "wqy\|noto sans cjk" || \
 		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei)
 
-# Screenshots of the home page, the complaint form, the receipt and the status page.
+# Screenshots of the public site (home page, complaint form, receipt, status page) and of
+# the staff pages (dashboard, a case page, the committee queue).
 screenshots: install browser
 	SCREENSHOT_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest -m browser \
-		tests/web/test_public_site_browser.py
+		tests/web/test_public_site_browser.py tests/web/test_staff_pages_browser.py
 	@echo "Screenshots in var/screenshots/"
 
 lint: install

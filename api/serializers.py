@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from caseflow.actions.notice_delivery import Undeliverable
 from caseflow.models import (
     AnalysisCycle,
     Case,
@@ -93,8 +94,8 @@ class SendingSerializer(serializers.ModelSerializer):
     class Meta:
         model = NoticeSending
         fields = ["id", "channel", "sha256", "sent_at", "sent_by", "email_message_id",
-                  "registered_mail_number", "received_on", "recipient", "recipient_party",
-                  "recipient_organization"]
+                  "email_server_reply", "registered_mail_number", "received_on", "recipient",
+                  "recipient_party", "recipient_organization"]
 
 
 class NoticeSerializer(serializers.ModelSerializer):
@@ -103,6 +104,23 @@ class NoticeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notice
         fields = ["id", "kind", "sha256", "approved_by", "approved_at", "sendings"]
+
+
+class UndeliveredNoticeSerializer(serializers.Serializer):
+    """A notice a party concerned has not been sent (R8.09): no email address on file,
+    or the email failed for good. It needs registered mail or handing over; `due_at` is
+    the deadline of `rule` that is at risk (none once the case is closed)."""
+
+    notice = serializers.IntegerField()
+    notice_kind = serializers.ChoiceField(choices=Notice.Kind.choices)
+    recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices)
+    reason = serializers.ChoiceField(choices=Undeliverable.choices)
+    flagged_at = serializers.DateTimeField()
+    rule = serializers.CharField()
+    step = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    deadline_kind = serializers.CharField()
+    provisional = serializers.BooleanField()
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -143,6 +161,7 @@ class CaseDetailSerializer(serializers.Serializer):
     submitter = IdentitySerializer(allow_null=True)
     events = EventSerializer(many=True)
     notices = NoticeSerializer(many=True)
+    undelivered_notices = UndeliveredNoticeSerializer(many=True)
     findings = FindingSerializer(many=True)
     linked_cases = CaseRefSerializer(many=True)
     aliases = serializers.ListField(child=serializers.CharField())

@@ -171,7 +171,12 @@ class SendingProofInput(serializers.Serializer):
     """One sending's channel and proof."""
 
     channel = serializers.ChoiceField(choices=NoticeSending.Channel.choices)
-    email_message_id = text(required=False, allow_blank=True, default="", max_length=200)
+    email_message_id = text(
+        required=False, allow_blank=True, default="", max_length=200,
+        help_text="With channel email: the Message-ID of an email sent outside the system. "
+                  "Left blank, the system emails the approved PDF itself to the address on "
+                  "file (refused when there is none) and records the sending once the mail "
+                  "server accepts it.")
     registered_mail_number = text(required=False, allow_blank=True, default="",
                                   max_length=40)
     received_on = CalendarDateField(required=False, allow_null=True, default=None)

@@ -42,6 +42,7 @@ from caseflow.models import (
     Organization,
     Party,
     PreventiveAction,
+    ReminderAcknowledgement,
     RoleAssignment,
     Staff,
 )
@@ -99,7 +100,7 @@ class CalendarYearAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "credit_code", "kind"]
+    list_display = ["name", "credit_code", "kind", "email"]
     list_filter = ["kind"]
     search_fields = ["name", "credit_code"]
 
@@ -265,6 +266,12 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "case", "template", "recipient_staff", "recipient_role",
                     "status", "attempts"]
     list_filter = ["status", "template"]
+
+
+@admin.register(ReminderAcknowledgement)
+class ReminderAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ["at", "staff", "subject_kind", "object_id", "due_at", "level", "role"]
+    list_filter = ["subject_kind"]
 
 
 class AnalysisCycleInline(ReadOnlyInline):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from caseflow.models import Case, CaseKind, DeadlineKind
+from caseflow.models import Case, CaseKind, DeadlineKind, Notice
 from caseflow.policies.transitions import S
 from caseflow.workdays import (
     Deadline,
@@ -20,7 +20,6 @@ from caseflow.workdays import (
     add_working_days,
     china_date,
     end_of_day,
-    is_working_day,
     year_is_known,
 )
 
@@ -124,16 +123,15 @@ def case_deadline(case: Case, *, since: dt.datetime, overrides: Overrides) -> Ca
     return CaseDeadline(d.due_at, step, DeadlineKind.TARGET, d.provisional)
 
 
-def reminder_at(due_at: dt.datetime | None, overrides: Overrides) -> dt.datetime | None:
-    """09:00 on the last working day before the due day: a day's warning for the holder."""
-    if due_at is None:
-        return None
-    day = china_date(due_at) - dt.timedelta(days=1)
-    for _ in range(60):
-        if is_working_day(day, overrides):
-            break
-        day -= dt.timedelta(days=1)
-    return end_of_day(day).replace(hour=9, minute=0, second=0)
+def reminded_on_case(d: CaseDeadline) -> bool:
+    """Whether the deadline sweep reminds people of this deadline through the case.
+
+    X5's committee window is the appellant's time, not a step of the body's: when it
+    ends the appeal closes by itself (`run_due`). The implementation report's date is
+    reminded through its analysis cycle (R7.06), as the report is the cycle's.
+    """
+    return (d.due_at is not None and d.kind != DeadlineKind.WINDOW
+            and d.step != "implementation_report")
 
 
 def appeal_filing_deadline(decision_received_on: dt.date, overrides: Overrides) -> Deadline:
@@ -171,3 +169,29 @@ def inspection_target(*, opened_at: dt.datetime, working_days: int | None,
     (the count it was opened with; the configured default where none was kept)."""
     days = working_days if working_days is not None else default_target_days("inspection")
     return add_working_days(opened_at, days, overrides)
+
+
+# The rule each kind of notice serves: what a notice that cannot be delivered endangers.
+NOTICE_RULES = {
+    Notice.Kind.ACCEPTANCE: "R8.03",  # decision and notice inside the 7 working days
+    Notice.Kind.REJECTION: "R8.03",
+    Notice.Kind.COMPLAINT_RESULT: "R8.07",  # the approved result reaches the complainant
+    Notice.Kind.APPEAL_RULING: "X5",  # the committee window counts from its receipt
+    Notice.Kind.DISPUTE_ANSWER: "R8.12",
+    Notice.Kind.COMMITTEE_DECISION: "R8.10",
+}
+
+
+def notice_deadline(notice: Notice, overrides: Overrides) -> tuple[str, CaseDeadline]:
+    """The rule a notice serves and the deadline its non-delivery endangers: an
+    acceptance or rejection notice the R8.03 acceptance deadline (past the decision the
+    case's own deadline is another step's); any other notice the case's current one (a
+    ruled appeal's X5 window, a step's target), none once the case is closed."""
+    case = notice.case
+    rule = NOTICE_RULES[notice.kind]
+    if notice.kind in (Notice.Kind.ACCEPTANCE, Notice.Kind.REJECTION) and case.acceptance_due_at:
+        due_at = case.acceptance_due_at
+        return rule, CaseDeadline(due_at, "acceptance", DeadlineKind.RULE,
+                                  not year_is_known(china_date(due_at).year, overrides))
+    return rule, CaseDeadline(case.due_at, case.due_step, case.deadline_kind,
+                              case.deadline_provisional)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings  # read lazily, at call time: the settings import this module
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -41,9 +43,16 @@ DELIVERY_RETRIES = RetryPolicy(max_attempts=6, base=dt.timedelta(seconds=30),
 # A delivery claims its row for this long while it sends (another task for the same row
 # does nothing meanwhile); a worker that dies mid-send leaves the row to be tried again
 # once the claim runs out: at most one duplicate per crash.
-IN_FLIGHT_LEASE = dt.timedelta(minutes=10)
+# settings.CASEFLOW_DELIVERY_LEASE_SECONDS, default 600.
+def in_flight_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.CASEFLOW_DELIVERY_LEASE_SECONDS)
+
 
 # The relay hands a pending row to a delivery task again when the last hand-over is this
-# old and the row is still pending (the task was lost between the relay and a worker).
-RELAY_STALE_AFTER = dt.timedelta(minutes=5)
+# old and the row is still pending (the task was lost between the relay and a worker, or
+# the broker lost it in a restart). settings.CASEFLOW_RELAY_STALE_SECONDS, default 300.
+def relay_stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.CASEFLOW_RELAY_STALE_SECONDS)
+
+
 RELAY_BATCH = 200

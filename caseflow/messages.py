@@ -285,6 +285,8 @@ def notification_message(notification: Notification, *, language: str) -> Messag
             return reminder_message(notification)
         if notification.template == DIGEST:
             return digest_message(notification)
+        if notification.template == NOTICE_UNDELIVERABLE:
+            return undeliverable_notice_message(notification)
         return staff_message(notification)
 
 
@@ -300,6 +302,37 @@ def staff_message(notification: Notification) -> Message:
         lines = [gettext("About: %(label)s") % {"label": label}] if label else []
     text = "\n".join([str(wording.text), "", *lines]).rstrip()
     return Message(subject=subject, text=text,
+                   link=staff_case_link(case.pk if case else None))
+
+
+NOTICE_UNDELIVERABLE = "notice_undeliverable"
+
+
+def undeliverable_notice_message(notification: Notification) -> Message:
+    """To the office: a written notice a party concerned has not been sent (no address on
+    file, or the mail server refused it), and the rule deadline that is now at risk. Which
+    party, by its role only (submitter or client), never its name or address."""
+    facts = notification.context
+    case = notification.case
+    recipient = {"submitter": gettext("the submitter"),
+                 "client": gettext("the client (项目委托方)")}.get(facts.get("recipient"),
+                                                                   gettext("a party"))
+    reason = (gettext("no email address on file") if facts.get("reason") == "no_address"
+              else gettext("the mail server refused it or kept failing"))
+    text = gettext("The written notice “%(title)s” has not reached %(recipient)s: "
+                   "%(reason)s. Send it by registered mail or hand it over, and record "
+                   "the sending.") % {"title": facts.get("notice_title", ""),
+                                      "recipient": recipient, "reason": reason}
+    lines = [text, ""]
+    if facts.get("due_at"):
+        lines.append(gettext("At risk: %(rule)s") % {"rule": facts.get("rule", "")})
+        lines.append(deadline_line(facts["due_at"], facts.get("deadline_kind", ""),
+                                   bool(facts.get("provisional")), facts.get("step", "")))
+    if case is not None:
+        lines += case_lines(case)
+    label = case.number if case is not None else facts.get("label", "")
+    return Message(subject=titled(label, gettext("Written notice not delivered")),
+                   text="\n".join(lines).rstrip(),
                    link=staff_case_link(case.pk if case else None))
 
 
@@ -382,4 +415,5 @@ def party_message(notification: Notification) -> Message:
 
 def templates() -> list[str]:
     """Every template a message is written for (the confidentiality test renders each)."""
-    return [*STAFF_TEMPLATES, *PARTY_TEMPLATES, REMINDER, ESCALATION, DIGEST]
+    return [*STAFF_TEMPLATES, *PARTY_TEMPLATES, REMINDER, ESCALATION, DIGEST,
+            NOTICE_UNDELIVERABLE]

@@ -62,5 +62,5 @@ def reminder_buttons(notification: Notification, *, interactive: bool) -> tuple[
                     Button(_("Snooze to the next working morning"),
                            callback=button_data(SNOOZE, notification.pk))]
     if notification.case_id is not None:
-        buttons.append(Button(_("Open the case"), url=staff_case_link(notification.case_id)))
+        buttons.append(Button(_("Open the case page"), url=staff_case_link(notification.case_id)))
     return tuple(buttons)

@@ -167,8 +167,8 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "/api/docs/"  # until the staff web pages have a home
+LOGIN_URL = "staff:signin"
+LOGIN_REDIRECT_URL = "staff:home"  # a sign-in without `next` (Swagger UI links give one)
 
 # --- Security (production defaults; a plain-HTTP demo runs with DEBUG on) -------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -242,12 +242,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "run-due": {"task": "caseflow.run_due", "schedule": 300.0},  # time-driven steps
     # Hands pending outbox rows that are due to delivery tasks (caseflow.actions.delivery).
-    "notifications-relay": {"task": "caseflow.notifications_relay", "schedule": 5.0},
+    "notifications-relay": {"task": "caseflow.notifications_relay",
+                            "schedule": float(os.environ.get("CASEFLOW_RELAY_EVERY_SECONDS",
+                                                             "5"))},
 }
+# A delivery holds its row this long while it sends; the relay hands a row over again
+# when its last hand-over is this old and it is still pending (caseflow.delivery_policy).
+CASEFLOW_DELIVERY_LEASE_SECONDS = int(os.environ.get("CASEFLOW_DELIVERY_LEASE_SECONDS", "600"))
+CASEFLOW_RELAY_STALE_SECONDS = int(os.environ.get("CASEFLOW_RELAY_STALE_SECONDS", "300"))
 # Redis redelivers a message nobody acknowledged after this long: longer than any wait the
-# retry policy can ask for (a countdown past it would be delivered again and again).
+# retry policy can ask for (a countdown past it would be delivered again and again) and
+# than a delivery's hold on its row.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds())),
+    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds()),
+                              2 * CASEFLOW_DELIVERY_LEASE_SECONDS),
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
@@ -328,6 +336,8 @@ SPECTACULAR_SETTINGS = {
         "SendingChannelEnum": "caseflow.models.notices.NoticeSending.Channel",
         "SendingRecipientEnum": "caseflow.models.notices.NoticeSending.Recipient",
         "NoticeKindEnum": "caseflow.models.notices.Notice.Kind",
+        "NoticeEmailOutcomeEnum": "caseflow.actions.notice_delivery.EmailOutcome",
+        "UndeliverableReasonEnum": "caseflow.actions.notice_delivery.Undeliverable",
         "DocumentKindEnum": "caseflow.models.records.ControlledDocument.Kind",
         "DeclarationKindEnum": "caseflow.models.cases.Declaration.Kind",
         "OrganizationKindEnum": "caseflow.models.people.Organization.Kind",
@@ -373,6 +383,8 @@ LOGGING = {
 }
 CASEFLOW_TARGET_DAYS: dict = {}  # X1 overrides of caseflow.deadlines.DEFAULT_TARGETS
 CASEFLOW_COMMITTEE_WINDOW_DAYS = int(os.environ.get("CASEFLOW_COMMITTEE_WINDOW_DAYS", "30"))  # X5
+# Deadlines are reminded on working mornings at this hour, Asia/Shanghai (issue 12).
+CASEFLOW_REMINDER_HOUR = int(os.environ.get("CASEFLOW_REMINDER_HOUR", "9"))
 
 # --- The body in its yearly information disclosure table (D1, 《信息公开表》 一 and 二) ---
 # Unset details print as 未填写 and keep the table a draft: it cannot be made final until

@@ -54,10 +54,11 @@ def annual(staff: Staff) -> None:
 
 
 @contextmanager
-def clock_at(people: People, moment: dt.datetime):
+def clock_at(people: People, moment: dt.datetime, *, tick: bool = False):
     """The clock at `moment`, with everyone's annual commitment (R9.01) for that year on
-    file: the fixture signed for the year the suite runs in, which need not be this one."""
-    with time_machine.travel(moment):
+    file: the fixture signed for the year the suite runs in, which need not be this one.
+    `tick`: time runs on from there (a browser test waits on real time)."""
+    with time_machine.travel(moment, tick=tick):
         year = timezone.localdate().year
         for s in people.signed_up():
             if not Declaration.objects.filter(staff=s, kind=Declaration.Kind.ANNUAL,

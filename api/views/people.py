@@ -113,7 +113,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "credit_code", "kind"]
+        fields = ["id", "name", "credit_code", "kind", "email"]
 
 
 class OrganizationListView(generics.ListAPIView):

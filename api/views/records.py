@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.fields import CalendarDateField
@@ -23,6 +25,7 @@ from caseflow.actions.archives import (
     disclosure_mark_done,
     disclosure_request_create,
 )
+from caseflow.actions.notice_delivery import EmailOutcome, notice_email_queue
 from caseflow.actions.notices import notice_receipt_record, notice_send
 from caseflow.models import ArchiveLoan, ArchiveRecord, DisclosureRequest, NoticeSending
 from caseflow.selectors.archives import dossier_zip
@@ -56,6 +59,55 @@ class NoticeSendView(APIView):
         data = validated(SendInput, request)
         return perform(lambda: notice_send(notice=notice, acting_user=request.staff, **data),
                        SendingSerializer, created=True)
+
+
+class NoticeEmailInput(serializers.Serializer):
+    recipients = serializers.ListField(
+        child=serializers.ChoiceField(choices=NoticeSending.Recipient.choices),
+        required=False, allow_empty=False, max_length=len(NoticeSending.Recipient.choices),
+        help_text="The parties concerned to email (R8.09); all of them when left out.")
+
+
+class NoticeEmailRecipientSerializer(serializers.Serializer):
+    """What asking for the email did for one party concerned. `no_address`: the case is
+    flagged and the office told; the notice needs registered mail or handing over
+    (`send_by`), and `due_at` is the deadline of `rule` at risk."""
+
+    recipient = serializers.ChoiceField(choices=NoticeSending.Recipient.choices)
+    outcome = serializers.ChoiceField(choices=EmailOutcome.choices)
+    notification = serializers.IntegerField(source="notification.pk", allow_null=True,
+                                            default=None)
+    send_by = serializers.SerializerMethodField()
+    rule = serializers.CharField(source="endangered.rule", allow_null=True, default=None)
+    step = serializers.CharField(source="endangered.step", allow_null=True, default=None)
+    due_at = serializers.DateTimeField(source="endangered.due_at", allow_null=True,
+                                       default=None)
+
+    @extend_schema_field(serializers.ListField(
+        child=serializers.ChoiceField(choices=NoticeSending.Channel.choices)))
+    def get_send_by(self, queued) -> list[str]:
+        if queued.outcome != EmailOutcome.NO_ADDRESS:
+            return []
+        return [NoticeSending.Channel.REGISTERED_MAIL, NoticeSending.Channel.IN_PERSON]
+
+
+class NoticeEmailView(APIView):
+    """Have the system email the approved notice to the parties concerned (the office,
+    R8.09): the PDF attached as approved (R8.07), one email each to the address on file;
+    each sending is recorded when the mail server accepts it. The answer says, per
+    party, whether it was queued or needs registered mail or handing over."""
+
+    @extend_schema(request=NoticeEmailInput,
+                   responses={202: NoticeEmailRecipientSerializer(many=True)})
+    def post(self, request, pk, notice_pk):
+        case = visible_case(request, pk)
+        notice = get_or_404(case.notices, pk=notice_pk)
+        data = validated(NoticeEmailInput, request)
+        with transaction.atomic():
+            queued = notice_email_queue(notice=notice, acting_user=request.staff,
+                                        recipients=data.get("recipients"))
+        return Response(NoticeEmailRecipientSerializer(queued, many=True).data,
+                        status=status.HTTP_202_ACCEPTED)
 
 
 class ReceiptInput(serializers.Serializer):

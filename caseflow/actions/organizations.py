@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -30,9 +31,20 @@ def clean_credit_code(code: str | None) -> str | None:
     return code
 
 
+def clean_email(email: str) -> str:
+    """Where written notices to the organization are emailed (R8.09); blank for none."""
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("Enter a valid email address."), field="email") from exc
+    return email
+
+
 @transaction.atomic
 def organization_create(*, name: str, kind: str, acting_user: Staff,
-                        credit_code: str | None = None) -> Organization:
+                        credit_code: str | None = None, email: str = "") -> Organization:
     check_editor(acting_user)
     if not name.strip():
         raise InvalidInput(_("Give the organization's name."), field="name")
@@ -41,7 +53,8 @@ def organization_create(*, name: str, kind: str, acting_user: Staff,
     try:
         with transaction.atomic():
             return Organization.objects.create(name=name.strip(), kind=kind,
-                                               credit_code=clean_credit_code(credit_code))
+                                               credit_code=clean_credit_code(credit_code),
+                                               email=clean_email(email))
     except IntegrityError as exc:
         raise InvalidInput(_("An organization with this credit code exists."),
                            field="credit_code") from exc
@@ -62,6 +75,8 @@ def organization_update(*, organization: Organization, acting_user: Staff,
         organization.kind = changes["kind"]
     if "credit_code" in changes:
         organization.credit_code = clean_credit_code(changes["credit_code"])
+    if "email" in changes:
+        organization.email = clean_email(changes["email"])
     try:
         with transaction.atomic():
             organization.save()

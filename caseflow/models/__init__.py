@@ -27,7 +27,7 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification
+from caseflow.models.notifications import DeliveryAttempt, Notification, ReminderAcknowledgement
 from caseflow.models.people import (
     Engagement,
     Organization,
@@ -41,17 +41,20 @@ from caseflow.models.records import (
     ArchiveRecord,
     ChangeRequest,
     ConflictAnalysis,
+    ConflictAnalysisDeadline,
     ControlledDocument,
     DisclosureRequest,
     DocumentRevision,
     document_number,
 )
+from caseflow.models.snoozes import ReminderSnooze
 from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
     "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
     "CapaTaskProgress",
-    "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
+    "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
+    "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
@@ -59,6 +62,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
-    "TelegramLinkToken",
+    "Organization", "Party", "ReminderAcknowledgement", "ReminderSnooze", "Role",
+    "RoleAssignment", "Scope", "Staff", "TelegramLinkToken",
 ]

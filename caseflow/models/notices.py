@@ -78,6 +78,10 @@ class NoticeSending(models.Model):
     email_message_id = models.CharField(_("email message id"), max_length=200, blank=True)
     registered_mail_number = models.CharField(_("registered mail number"), max_length=40,
                                               blank=True)
+    # What the mail server answered when it accepted a notice the system emailed (R8.09):
+    # with the Message-ID, the proof of that sending.
+    email_server_reply = models.CharField(_("mail server's reply"), max_length=500,
+                                          blank=True)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     recipient_party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True,
                                         blank=True, related_name="+",

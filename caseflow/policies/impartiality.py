@@ -214,10 +214,19 @@ def state_refusal(case: Case, transition: Transition) -> TransitionNotAllowed | 
     return None
 
 
+def repeat_refusal(case: Case, transition: Transition, staff: Staff) -> TransitionNotAllowed | None:
+    """X10: a member votes once on a case (the vote is theirs, final once cast)."""
+    if transition.name == "committee_vote" and case.committee_votes.filter(
+            member=staff).exists():
+        return TransitionNotAllowed(_("You have already voted on this case."), rule="X10")
+    return None
+
+
 def check_transition(case: Case, name: str, staff: Staff) -> Transition:
     """The gate of every action: state, role, impartiality. Returns the transition."""
     transition = transition_for(case, name)
-    for refusal in (state_refusal(case, transition), role_refusal(case, transition, staff)):
+    for refusal in (state_refusal(case, transition), role_refusal(case, transition, staff),
+                    repeat_refusal(case, transition, staff)):
         if refusal:
             raise refusal
     check_impartial(case, staff, transition.step)
@@ -228,7 +237,8 @@ def available_transitions(case: Case, staff: Staff) -> list[str]:
     """What `staff` may do next on `case`: the same checks as the actions, without raising."""
     names, refusal_by_step = [], {}
     for name, transition in TABLES[case.kind].items():
-        if state_refusal(case, transition) or role_refusal(case, transition, staff):
+        if (state_refusal(case, transition) or role_refusal(case, transition, staff)
+                or repeat_refusal(case, transition, staff)):
             continue
         if transition.step not in refusal_by_step:  # the guard depends on the step only
             refusal_by_step[transition.step] = impartiality_refusal(case, staff,

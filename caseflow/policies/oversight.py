@@ -9,7 +9,11 @@ MANAGEMENT = (Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER, Role.GENERAL_MANAGER,
               Role.QUALITY_ASSURANCE, Role.CLIENT_OFFICE)
 
 
+def is_management(staff: Staff) -> bool:
+    return staff.has_any_role(MANAGEMENT)
+
+
 def check_management(staff: Staff) -> None:
-    if not staff.has_any_role(MANAGEMENT):
+    if not is_management(staff):
         raise RoleRequired(_("The dashboard and reports are for the department's "
                              "management."), rule="D1")

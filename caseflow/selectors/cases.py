@@ -16,6 +16,7 @@ from caseflow.models import (
     AnalysisCycle,
     Case,
     CaseEvent,
+    Declaration,
     Finding,
     Notice,
     Role,
@@ -24,6 +25,7 @@ from caseflow.models import (
 from caseflow.policies.impartiality import available_transitions, recused_cases
 from caseflow.policies.transitions import FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
+from caseflow.selectors.notices import UndeliveredNotice, undelivered_notices
 from caseflow.workdays import add_working_days
 
 # Roles that oversee every case; others see the cases they work on.
@@ -89,6 +91,8 @@ class CaseDetail:
     findings: list[Finding] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     cycles: list[AnalysisCycle] = field(default_factory=list)
+    # Notices a party concerned has not been sent (no address, email failed), R8.09.
+    undelivered_notices: list[UndeliveredNotice] = field(default_factory=list)
 
 
 def case_for_staff(staff: Staff, pk) -> Case:
@@ -126,14 +130,38 @@ def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:
         | Q(origin_case=case)
     ).exclude(pk=case.pk).order_by("number"))
     nonconformity = getattr(case, "nonconformity", None)
+    events = list(case.events.select_related("actor"))
+    notices = list(case.notices.prefetch_related("sendings"))
     return CaseDetail(
         case=case,
-        events=list(case.events.select_related("actor")),
-        notices=list(case.notices.prefetch_related("sendings")),
+        events=events,
+        notices=notices,
         linked_cases=linked,
         submitter=party_identity_redacted(case.submitter) if case.submitter else None,
         transitions=available_transitions(case, viewer),
         findings=list(case.findings.select_related("recorded_by")),
         aliases=list(case.aliases.values_list("number", flat=True)),
         cycles=list(nonconformity.cycles.all()) if nonconformity else [],
+        undelivered_notices=undelivered_notices(events, notices),
     )
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """R9.01: where `staff` stands with the per-case commitment of one case: signed or
+    not, and the conflicts they declared with the quality manager's rulings (blank:
+    awaiting it)."""
+
+    signed: bool
+    conflicts: list[Declaration]
+
+    @property
+    def awaiting_ruling(self) -> bool:
+        return any(not d.ruling for d in self.conflicts)
+
+
+def case_commitment(staff: Staff, case: Case) -> Commitment:
+    declarations = list(Declaration.objects.filter(staff=staff, kind=Declaration.Kind.CASE,
+                                                   case=case).order_by("signed_at", "id"))
+    return Commitment(signed=bool(declarations),
+                      conflicts=[d for d in declarations if d.potential_conflict])

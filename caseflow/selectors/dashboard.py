@@ -13,7 +13,7 @@ from django.utils import timezone
 from caseflow.models import AnalysisCycle, Case, Notification, Staff
 from caseflow.policies.transitions import FINAL_STATES
 from caseflow.selectors.calendar import calendar_overrides
-from caseflow.selectors.cases import cases_for_staff
+from caseflow.selectors.cases import DUE_SOON_WORKING_DAYS, cases_for_staff
 from caseflow.selectors.reports import (
     HANDLED_KINDS,
     LATE,
@@ -88,7 +88,7 @@ def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> Dashboar
     for row in open_cases.order_by().values("kind", "state").annotate(n=Count("id")):
         by_kind.setdefault(row["kind"], {})[row["state"]] = row["n"]
 
-    soon = add_working_days(now, 2, calendar_overrides()).due_at
+    soon = add_working_days(now, DUE_SOON_WORKING_DAYS, calendar_overrides()).due_at
     due = list(listed.filter(due_at__gte=now, due_at__lte=soon)
                .order_by("due_at").values_list("number", flat=True))
     overdue = list(listed.filter(due_at__lt=now).order_by("due_at")

@@ -71,3 +71,10 @@ def loans_for_staff(staff: Staff) -> QuerySet[ArchiveLoan]:
 
 def disclosures_for_staff(staff: Staff) -> QuerySet[DisclosureRequest]:
     return DisclosureRequest.objects.filter(case__in=cases_for_staff(staff)).order_by("-id")
+
+
+def annual_commitment_on_file(staff: Staff, year: int) -> bool:
+    """R9.01: whether `staff` signed the annual commitment for `year` (without it the
+    impartiality guard lets them take no step)."""
+    return Declaration.objects.filter(staff=staff, kind=Declaration.Kind.ANNUAL,
+                                      year=year).exists()

@@ -4,7 +4,7 @@ the domain (case_submit refuses what the rules forbid); these check shape only."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.models import Scope
+from caseflow.models import Scope, Staff
 
 TEXT = {"class": "field"}
 
@@ -123,3 +123,29 @@ class AddInformationForm(forms.Form):
     note = forms.CharField(label=_("Information to add"), max_length=20000, required=False,
                            widget=forms.Textarea(attrs={"rows": 5}))
     attachments = AttachmentsField(label=_("Attachments"), required=False)
+
+
+class ProfileForm(forms.Form):
+    """A staff member's own settings (caseflow.actions.profile decides what is allowed)."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Staff.Language.choices)
+    email = forms.EmailField(label=_("Email"), required=False)
+    notify_by_email = forms.BooleanField(label=_("Notify me by email"), required=False)
+    notify_by_telegram = forms.BooleanField(
+        label=_("Notify me by Telegram"), required=False,
+        help_text=_("Link your Telegram chat first: send /start to the body's bot."))
+
+
+class CommitmentForm(forms.Form):
+    """R9.01: the per-case impartiality and confidentiality commitment, declaring any
+    potential conflict of interest (the quality manager rules on it)."""
+
+    potential_conflict = forms.CharField(
+        label=_("Potential conflict of interest"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe any relationship with the parties or the work concerned; "
+                    "leave empty if there is none."))
+
+    def __init__(self, *args, declaring: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["potential_conflict"].required = declaring

@@ -26,7 +26,10 @@ def lockout_response(request, response=None, credentials=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "locked_out", "rule": None, "detail": lockout_message(),
                              "errors": {}}, status=429, headers=headers)
-    page = render(request, "caseflow/signin_locked.html",
+    # The staff pages' own layout for their sign-in; the admin's elsewhere.
+    template = ("staff/signin_refused.html" if request.path.startswith("/staff/")
+                else "caseflow/signin_locked.html")
+    page = render(request, template,
                   {"title": gettext("Sign-in locked"), "message": lockout_message()},
                   status=429)
     page["Retry-After"] = headers["Retry-After"]

@@ -208,7 +208,7 @@ def test_an_xlsx_claiming_16384_columns_is_read_bounded(people, api):
 def test_an_xlsx_past_the_column_or_row_limit_is_a_400_that_says_which(people, api, settings):
     wide = xlsx_bytes(lambda sheet: sheet.append(["report_number"] + [""] * 60 + ["x"]))
     body = refusal(import_file(api, people, wide, "wide.xlsx"), 400)
-    assert "28 列" in body["detail"]  # the limit said, in the caller's language
+    assert "29 列" in body["detail"]  # the limit said, in the caller's language
 
     settings.CASEFLOW_IMPORT_MAX_ROWS = 10
 

@@ -1,9 +1,10 @@
 """Who may do what, route by route: a hand-written table checked against the URL conf.
 
-Every route under /api/ must have an entry (a new route without one fails), and every
-persona is tried on it: an object the caller may not see answers 404, an action the
-caller may see but not take answers 403, an anonymous call 401. Each request runs in a
-savepoint that is rolled back, so every persona meets the same state.
+Every route must have an entry (a new route without one fails), and every persona is
+tried on it: an object the caller may not see answers 404, an action the caller may see
+but not take answers 403, an anonymous call 401 (the staff pages send them to the
+sign-in: 302). Each request runs in a savepoint that is rolled back, so every persona
+meets the same state.
 """
 
 import datetime as dt
@@ -23,8 +24,9 @@ from caseflow.actions.intake import case_accept, case_assign, case_reject
 from caseflow.actions.nonconformities import deviation_record
 from caseflow.actions.notices import notice_send
 from caseflow.actions.preventive import preventive_action_propose
+from caseflow.actions.reminders import reminders_sweep
 from caseflow.actions.staff import declaration_sign, staff_create
-from caseflow.models import CalendarOverride, Role
+from caseflow.models import CalendarOverride, Notification, Role
 from caseflow.policies.transitions import TABLES
 from tests.personas import commit, complaint
 
@@ -57,6 +59,11 @@ def on_case(code, **per):
 
 def only(code, allowed, otherwise=403, scope=on_case, **per):
     return scope(otherwise, **dict.fromkeys(allowed, code)) | per
+
+
+def page(table):
+    """A staff page: anonymous callers are sent to the sign-in, outsiders refused."""
+    return table | {"outsider": 403, "anonymous": 302}
 
 
 @pytest.fixture
@@ -110,6 +117,11 @@ def world(people, engagement, django_user_model, settings):
     conflict = declaration_sign(staff=people.handler, kind="case", case=other,
                                 potential_conflict="远亲")
     override = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind="holiday")
+    # The sweep on the morning the received complaint is first reminded: Liu Yang, its
+    # handler, gets the reminder (issue 12).
+    reminders_sweep(now=received.next_reminder_at)
+    reminder = Notification.objects.get(case=received, template="reminder",
+                                        recipient_staff=people.handler)
     outsider = django_user_model.objects.create_user("outsider", password="x")
     return {
         "who": who, "outsider": outsider, "case": received, "other": other,
@@ -118,6 +130,7 @@ def world(people, engagement, django_user_model, settings):
         "document": document, "revision": document.revisions.get(), "change": change,
         "preventive": preventive, "inspection": inspection, "conflict": conflict,
         "override": override, "engagement": engagement, "people": people,
+        "reminder": reminder,
         "organization": engagement.client,
     }
 
@@ -192,6 +205,9 @@ def routes(w):
                                           "/sendings/", {"channel": "email",
                                                          "email_message_id": "<m@x>"},
                                   "json", only(201, ["office"]))],
+        # R8.09: the office has the system email a notice; 202: queued, not yet sent
+        "api-case-notice-email": [("post", f"/api/cases/{closed}/notices/{w['notice'].pk}"
+                                           "/email/", {}, "json", only(202, ["office"]))],
         "api-case-sending-receipt": [("post", f"/api/cases/{closed}/sendings/"
                                               f"{w['sending'].pk}/receipt/",
                                       {"received_on": timezone.localdate().isoformat()},
@@ -296,6 +312,10 @@ def routes(w):
             ("get", "/api/conflict-analyses/", None, None, every(200)),
             ("post", "/api/conflict-analyses/", {"year": 2025, "findings": "无"}, "json",
              only(201, ["head", "deputy"], scope=every))],
+        # only whom the reminder went to acknowledges it
+        "api-notification-acknowledge": [("post", f"/api/notifications/{w['reminder'].pk}"
+                                                  "/acknowledge/", {}, "json",
+                                          every(403, project=200))],
         "api-dashboard": [("get", "/api/dashboard/", None, None, only(
             200, ["gm", "qm", "head", "deputy", "office", "qa"], scope=every))],
         "api-export": [("get", "/api/exports/cases.csv", None, None, every(200))],
@@ -309,25 +329,26 @@ def routes(w):
                                    only(200, ["gm", "qm", "head", "deputy", "office", "qa"],
                                         scope=every))],
         # the sign-in form is for anyone
-        "login": [("get", "/api/auth/session/login/", None, None,
+        "rest_framework:login": [("get", "/api/auth/session/login/", None, None,
                    every(200, outsider=200, anonymous=200))],
         # monitoring probes it without an account
         "healthz": [("get", "/healthz", None, None, every(200, outsider=200, anonymous=200))],
         "api-schema": [("get", "/api/schema/", None, None, every(200))],
         # The public site: the same for everyone, signed in or not (no account needed).
-        **{name: [("get", path, None, None, public(200))] for name, path in [
+        **{f"public:{name}": [("get", path, None, None, public(200))] for name, path in [
             ("home", "/"), ("procedure", "/procedure/"), ("impartiality", "/impartiality/"),
             ("privacy", "/privacy/"), ("complaint", "/complaint/"), ("appeal", "/appeal/"),
             ("dispute", "/dispute/"), ("track", "/track/"), ("lost-code", "/track/lost/")]},
-        "appeal-window": [("get", "/appeal/window/?received_on=2026-10-09", None, None,
+        "public:appeal-window": [("get", "/appeal/window/?received_on=2026-10-09", None, None,
                            public(200))],
         # Without a tracking code looked up in this session: back to the lookup, or none.
-        "receipt": [("get", "/submitted/", None, None, public(302))],
-        "status": [("get", "/track/status/", None, None, public(302))],
-        "notice": [("get", f"/track/notices/{w['notice'].pk}/", None, None, public(404))],
+        "public:receipt": [("get", "/submitted/", None, None, public(302))],
+        "public:status": [("get", "/track/status/", None, None, public(302))],
+        "public:notice": [("get", f"/track/notices/{w['notice'].pk}/", None, None, public(404))],
         "set_language": [("post", "/i18n/setlang/", {"language": "en", "next": "/"}, None,
                           public(302))],
         "api-docs": [("get", "/api/docs/", None, None, every(200))],
+        **staff_pages(w),
     }
     for name in TABLES["complaint"] | TABLES["appeal"] | TABLES["dispute"] | TABLES[
             "nonconformity"]:
@@ -342,17 +363,61 @@ def routes(w):
     return table
 
 
+MANAGEMENT = ["gm", "qm", "head", "deputy", "office", "qa"]
+
+
+def staff_pages(w):
+    """The staff web pages (caseflow.web.staff): the same visibility as the API (X9: a
+    case hidden from someone is a 404 on every page), steps refused at the API's codes,
+    a step taken or a form saved answers with a redirect."""
+    case, p = w["case"], w["people"]
+    base = f"/staff/cases/{case.pk}/"
+    return {
+        "staff:signin": [("get", "/staff/signin/", None, None, public(200))],
+        "staff:signout": [("post", "/staff/signout/", {}, None, public(302))],
+        "staff:home": [("get", "/staff/", None, None, page(every(200)))],
+        "staff:profile": [
+            ("get", "/staff/profile/", None, None, page(every(200))),
+            ("post", "/staff/profile/", {"language": "zh-hans", "email": "x@cec.example.cn",
+                                         "notify_by_email": "on"}, None, page(every(302)))],
+        "staff:annual-commitment": [("post", "/staff/profile/commitment/", {}, None,
+                                     page(every(302)))],
+        "staff:dashboard": [("get", "/staff/dashboard/", None, None,
+                             page(only(200, MANAGEMENT, scope=every)))],
+        "staff:committee": [("get", "/staff/committee/", None, None, page(every(200)))],
+        "staff:case": [("get", base, None, None, page(on_case(200)))],
+        "staff:case-number": [("get", f"/staff/cases/number/{case.number}/", None, None,
+                               page(on_case(302)))],
+        "staff:case-step": [
+            ("post", base + "steps/accept/", {"accept-action_to_take": "调查"}, None,
+             page(only(302, ["head", "deputy"]))),
+            ("post", base + "steps/assign/", {"assign-handler": p.handler.pk}, None,
+             page(only(302, ["head", "deputy", "office"]))),
+            ("post", base + "steps/approve/", {}, None, page(on_case(409))),
+            ("post", base + "steps/committee_vote/", {"committee_vote-vote": "uphold",
+                                                      "committee_vote-reasoning": "维持"},
+             None, page(on_case(409))),
+            ("post", base + "steps/no_such_step/", {}, None, page(every(404)))],
+        "staff:case-commitment": [("post", base + "commitment/",
+                                   {"potential_conflict": "远亲"}, None, page(on_case(302)))],
+        "staff:case-reveal": [("post", base + f"parties/{case.submitter_id}/reveal/", {},
+                               None, page(on_case(200)))],
+    }
+
+
 def route_names():
-    """Every named route of the URL configuration but the Django admin's."""
-    def walk(patterns, prefix=""):
+    """Every named route of the URL configuration but the Django admin's, with its
+    namespace where it has one."""
+    def walk(patterns, prefix="", namespace=""):
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if route.startswith("admin/"):
                 continue
             if isinstance(pattern, URLResolver):
-                yield from walk(pattern.url_patterns, route)
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, route, inner)
             elif isinstance(pattern, URLPattern):
-                yield pattern.name or route
+                yield namespace + pattern.name if pattern.name else route
     return set(walk(get_resolver().url_patterns))
 
 
@@ -375,9 +440,14 @@ def test_each_persona_gets_what_the_table_says(world, persona):
     """R8.13, R8.14, R8.15 at the HTTP boundary: visibility (404) and permission (403)."""
     client = client_for(world, persona)
     failures = []
+    user = None if persona == "anonymous" else (
+        world["outsider"] if persona == "outsider" else world["who"][persona].user)
     for name, checks in routes(world).items():
         for method, path, payload, fmt, expected in checks:
             with transaction.atomic():
+                if user is not None and path.startswith("/staff/"):
+                    client.force_login(user)  # the pages read the session, not DRF's
+
                 kwargs = {"format": fmt} if fmt else {}
                 if isinstance(payload, dict):
                     payload = {k: (SimpleUploadedFile(v.name, b"report_number\n")

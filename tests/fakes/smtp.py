@@ -6,6 +6,7 @@ would: the envelope, the headers and the attachments as they arrived.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -43,6 +44,7 @@ class SmtpHandler:
 
     received: list[Received] = field(default_factory=list)
     refuse: str = ""
+    delay: float = 0.0  # seconds each message takes to be accepted (a slow server)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
@@ -51,6 +53,8 @@ class SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.original_content,
                                            policy=email.policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))

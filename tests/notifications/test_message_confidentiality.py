@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from caseflow.actions import notice_delivery
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.messages import PARTY_TEMPLATES, STAFF_TEMPLATES, notification_message, templates
 from caseflow.models import CaseKind, Channel, Notification, Scope
@@ -36,6 +37,11 @@ def context_for(template, case):
         return {"items": [{"label": case.number, "kind": case.kind, "stage": case.state,
                            "due_at": due, "deadline_kind": "rule", "provisional": False,
                            "overdue": True, "case_id": case.pk}]}
+    if template == "notice_undeliverable":
+        return {"label": case.number, "notice_title": "申诉、投诉和争议受理通知书",
+                "recipient": "submitter", "reason": "no_address", "rule": "R8.03",
+                "step": "acceptance", "due_at": due, "deadline_kind": "rule",
+                "provisional": False}
     return {}
 
 
@@ -84,6 +90,20 @@ def test_every_template_the_domain_queues_has_its_own_wording():
     queued = queued_templates()
     assert len(queued) >= 30
     assert queued - set(STAFF_TEMPLATES) - set(PARTY_TEMPLATES) == set()
+    # Queued under a constant: the notice's own email, and the office's word when it fails.
+    assert notice_delivery.TEMPLATE == "notice_email"  # its message is the notice itself
+    assert notice_delivery.UNDELIVERABLE_TEMPLATE in templates()
+
+
+def test_an_undelivered_notice_tells_the_office_the_rule_deadline_at_risk(known_case):
+    """R8.03 at risk: the office is told which notice, to which kind of party (never who),
+    why, and the rule deadline it endangers."""
+    case = known_case
+    row = Notification(case=case, template="notice_undeliverable",
+                       context=context_for("notice_undeliverable", case))
+    message = notification_message(row, language="en")
+    assert "R8.03" in message.text and "no email address on file" in message.text
+    assert "the submitter" in message.text and "Deadline:" in message.text
 
 
 def test_x1_w3_a_reminder_says_target_or_rule_local_time_and_provisional(known_case):

@@ -15,7 +15,7 @@ from caseflow.actions.delivery import (
     notifications_hand_over,
 )
 from caseflow.celery import app
-from caseflow.delivery_policy import DELIVERY_RETRIES, IN_FLIGHT_LEASE, RELAY_STALE_AFTER
+from caseflow.delivery_policy import DELIVERY_RETRIES, in_flight_lease, relay_stale_after
 from caseflow.models import Notification
 from tests.personas import complaint
 from workers.tasks import notification_deliver_task, notifications_relay_task
@@ -50,7 +50,7 @@ def test_a_row_being_delivered_is_not_taken_by_a_second_task(people, smtp_server
     assert row.pk not in notifications_hand_over(now=now + dt.timedelta(seconds=1))
     assert smtp_server.received == []
 
-    later = now + IN_FLIGHT_LEASE
+    later = now + in_flight_lease()
     assert row.pk in notifications_hand_over(now=later)
     assert notification_deliver(row.pk, now=later) == "sent"
     row.refresh_from_db()
@@ -69,7 +69,7 @@ def test_the_relay_hands_each_pending_row_over_once_and_a_stale_one_again(people
     assert notifications_hand_over(now=now + dt.timedelta(seconds=5)) == []
     notification_deliver(rows[0].pk, now=now + dt.timedelta(seconds=6))
 
-    stale = now + RELAY_STALE_AFTER + dt.timedelta(seconds=1)
+    stale = now + relay_stale_after() + dt.timedelta(seconds=1)
     assert notifications_hand_over(now=stale) == [rows[1].pk]
     rows[1].refresh_from_db()
     assert rows[1].enqueued_at == stale
@@ -113,12 +113,12 @@ def test_a_row_whose_every_try_was_cut_short_ends_failed(people, smtp_server):
     moment = timezone.now()
     for _try in range(DELIVERY_RETRIES.max_attempts):
         assert notification_claim(row.pk, now=moment) is not None  # then the worker dies
-        moment += IN_FLIGHT_LEASE
+        moment += in_flight_lease()
     assert notification_claim(row.pk, now=moment) is None
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("failed", DELIVERY_RETRIES.max_attempts)
     assert row.last_error == "interrupted on every try"
-    assert row.pk not in notifications_hand_over(now=moment + RELAY_STALE_AFTER * 2)
+    assert row.pk not in notifications_hand_over(now=moment + relay_stale_after() * 2)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plan")

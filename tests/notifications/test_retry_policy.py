@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 
 from caseflow.celery import app
-from caseflow.delivery_policy import DELIVERY_RETRIES, IN_FLIGHT_LEASE
+from caseflow.delivery_policy import DELIVERY_RETRIES, in_flight_lease
 
 
 def longest_countdown() -> dt.timedelta:
@@ -22,7 +22,7 @@ def test_visibility_timeout_exceeds_the_longest_countdown_of_the_policy():
     timeout = app.conf.broker_transport_options["visibility_timeout"]
     assert timeout == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert timeout > longest_countdown().total_seconds()
-    assert timeout > IN_FLIGHT_LEASE.total_seconds()
+    assert timeout > in_flight_lease().total_seconds()
     assert longest_countdown() == DELIVERY_RETRIES.longest_wait
 
 

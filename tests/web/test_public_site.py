@@ -48,7 +48,7 @@ def test_the_home_page_is_the_front_door(client):
     published procedure and policies, and a discreet staff sign-in."""
     page = client.get("/").content.decode()
     for link in ("/complaint/", "/appeal/", "/dispute/", "/track/", "/procedure/",
-                 "/impartiality/", "/privacy/", "/api/auth/session/login/"):
+                 "/impartiality/", "/privacy/", "/staff/signin/"):
         assert f'href="{link}"' in page, link
     assert 'lang="zh-Hans"' in page and "投诉" in page
 

@@ -4,7 +4,6 @@ pages are also saved as screenshots (README: `make screenshots`)."""
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,45 +11,15 @@ from django.utils import timezone
 
 from caseflow.actions.intake import case_accept
 from caseflow.models import Case
+from tests.web.browser import CHROMIUM, shot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not os.path.exists(CHROMIUM),
                        reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
-PHONE = {"width": 390, "height": 844}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's own loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def phone(chromium, live_server):
-    context = chromium.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True,
-                                   has_touch=True, base_url=live_server.url)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def shot(page, name):
-    folder = os.environ.get("SCREENSHOT_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ class Command(BaseCommand):
 
         authority = Organization.objects.create(
             name="江苏省生态环境厅", credit_code="11100000000013127D",
-            kind=Organization.Kind.CLIENT_AUTHORITY)
+            kind=Organization.Kind.CLIENT_AUTHORITY, email="notices@sthjt.example.gov.cn")
         cement = Organization.objects.create(
             name="华东水泥有限公司", credit_code="91110000600037341L",
             kind=Organization.Kind.VERIFIED_ENTITY)
