@@ -18,6 +18,7 @@ from telegram.error import NetworkError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -27,7 +28,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bots.chats import StaffContext, connections_refresh, language_of
-from bots.handlers import cases, linking
+from bots.handlers import cases, linking, reminders
 from bots.handlers import settings as own_settings
 
 logger = logging.getLogger(__name__)
@@ -69,10 +70,13 @@ def build_application(*, token: str | None = None, base_url: str | None = None,
         ("mine", cases.mine),  # my open cases, overdue first
         ("due", cases.due),  # overdue and due within two working days
         ("case", cases.case),  # /case <number>
+        ("digest", reminders.digest),  # today's digest, now
         ("lang", own_settings.language_set),
         ("help", own_settings.show_help),
     ]:
         application.add_handler(CommandHandler(command, callback))
+    # A reminder's Acknowledge and Snooze (Open the case is a link: no update).
+    application.add_handler(CallbackQueryHandler(reminders.button_pressed))
     application.add_handler(MessageHandler(filters.COMMAND, own_settings.unknown_command))
     application.add_handler(MessageHandler(filters.ALL, own_settings.not_a_command))
 
