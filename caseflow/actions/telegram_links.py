@@ -39,8 +39,13 @@ def telegram_deep_link(token: str) -> str:
     return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={token}"
 
 
+def telegram_bot_configured() -> bool:
+    """Whether staff can link a chat here: the bot runs and has a name to link to."""
+    return bool(settings.TELEGRAM_BOT_TOKEN and settings.TELEGRAM_BOT_USERNAME)
+
+
 def check_bot_configured() -> None:
-    if not settings.TELEGRAM_BOT_TOKEN or not settings.TELEGRAM_BOT_USERNAME:
+    if not telegram_bot_configured():
         raise Conflict(_("The Telegram bot is not set up here; notifications come by email."))
 
 

@@ -382,6 +382,8 @@ def staff_pages(w):
                                          "notify_by_email": "on"}, None, page(every(302)))],
         "staff:annual-commitment": [("post", "/staff/profile/commitment/", {}, None,
                                      page(every(302)))],
+        "staff:telegram-link": [("post", "/staff/profile/telegram-link/", {}, None,
+                                 page(every(200)))],
         "staff:dashboard": [("get", "/staff/dashboard/", None, None,
                              page(only(200, MANAGEMENT, scope=every)))],
         "staff:committee": [("get", "/staff/committee/", None, None, page(every(200)))],

@@ -2,6 +2,7 @@
 <token>), a chat nobody linked gets a short refusal and nothing else, /unlink undoes it."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -167,4 +168,30 @@ def test_api_link_is_refused_while_the_bot_is_off(people, settings):
     client.force_authenticate(people.handler.user)
     response = client.post("/api/me/telegram-link/", format="json")
     assert response.status_code == 409
+    assert not TelegramLinkToken.objects.exists()
+
+
+def test_profile_page_offers_a_link_and_makes_one_on_post_only(bot_api, people, client):
+    client.force_login(people.handler.user)
+
+    page = client.get("/staff/profile/").content.decode()
+    assert "关联 Telegram 聊天" in page  # the button
+    assert not TelegramLinkToken.objects.exists()  # a page view makes no token
+
+    response = client.post("/staff/profile/telegram-link/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    [url] = re.findall(r'href="(https://t\.me/caseflow_bot\?start=[A-Za-z0-9_-]+)"', page)
+    assert "有效期至" in page
+
+    chat = Chat(bot_api, 700_013)
+    assert chat.replies(chat.send("/start " + url.split("start=")[1]))[0].startswith("已关联")
+    assert "关联另一个聊天" in client.get("/staff/profile/").content.decode()
+
+
+def test_profile_page_without_the_bot_offers_nothing(people, client, settings):
+    settings.TELEGRAM_BOT_TOKEN = ""
+    client.force_login(people.handler.user)
+    assert "关联 Telegram 聊天" not in client.get("/staff/profile/").content.decode()
+    assert client.post("/staff/profile/telegram-link/").status_code == 409
     assert not TelegramLinkToken.objects.exists()
