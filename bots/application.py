@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from telegram import Update
-from telegram.error import NetworkError
+from telegram.error import Conflict, NetworkError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -92,9 +92,15 @@ async def on_error(update: object, context: StaffContext) -> None:
     """The one error handler: log it, tell the person briefly, end this update's
     processing (not the bot's)."""
     error = context.error
-    if update is None and isinstance(error, NetworkError):
-        # Polling lost Telegram for a moment; the updater tries again by itself.
-        logger.warning("Telegram unreachable while polling: %s", error)
+    if update is None:  # polling itself, not an update: the updater tries again by itself
+        if isinstance(error, Conflict):
+            logger.error("Telegram refuses to serve this bot's updates here: another "
+                         "`runbot` polls with the same token, or a webhook is set (%s). "
+                         "Run exactly one of the two modes.", error)
+        elif isinstance(error, NetworkError):
+            logger.warning("Telegram unreachable while polling: %s", error)
+        else:
+            logger.error("The bot failed while polling", exc_info=error)
         return
     # The update's id and chat, never its text (a /start carries a link token).
     where = ""

@@ -84,3 +84,22 @@ def test_a_reply_telegram_refuses_is_logged_and_the_person_told(bot_api, people,
     assert [c.status for c in calls if c.method == "sendMessage"] == [500, 200]
     assert chat.replies(calls)[-1] == "抱歉，系统出了问题。请稍后再试。"  # the linked language
     assert any(r.name == "bots.application" for r in caplog.records)
+
+
+def test_polling_faults_are_logged_without_an_update(caplog):
+    """Errors of the polling loop itself (no update): a second poller or a webhook set
+    says what to do; a network blip is a warning; the bot carries on."""
+    from asgiref.sync import async_to_sync
+    from telegram.error import Conflict, NetworkError
+
+    from bots.application import build_application, on_error
+    from bots.chats import StaffContext
+
+    application = build_application(token="123:x", base_url="http://127.0.0.1:1/bot")
+    for error in (Conflict("terminated by other getUpdates request"), NetworkError("reset")):
+        context = StaffContext.from_error(update=None, error=error, application=application)
+        with caplog.at_level(logging.WARNING, logger="bots.application"):
+            async_to_sync(on_error)(None, context)  # returns: nothing stops
+    conflict, network = [r for r in caplog.records if r.name == "bots.application"]
+    assert conflict.levelno == logging.ERROR and "exactly one" in conflict.getMessage()
+    assert network.levelno == logging.WARNING
