@@ -8,9 +8,10 @@ delivered twice re-reads the row and finds nothing to do.
 
 Recipients (X9): a role goes to its holders, or to its deputies and delegates where a
 holder is recused from the case; a recused person is never told about the case. Each
-person gets the first channel in `settings.CASEFLOW_CHANNELS` that reaches them; a channel
-that refuses for good (a blocked bot) is marked broken and the next one is tried, email
-last, and email even when unchosen rather than nobody being told.
+person gets the first channel that reaches them, in their own order of messengers, then in
+`settings.CASEFLOW_CHANNELS`'s; a channel that refuses for good (a blocked bot, a WeCom id
+that left) is marked broken and the next one is tried, email last, and email even when
+unchosen rather than nobody being told.
 """
 
 from __future__ import annotations
@@ -176,11 +177,11 @@ def deliver_to_everyone(run: Run, recipients: list[Recipient]) -> list[Outcome]:
 
 
 def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
-    """The first channel that reaches the person; on a refusal for good the next one;
-    the email on file as the last resort."""
+    """The first channel that reaches the person, in their own order; on a refusal for
+    good the next one; the email on file as the last resort."""
     tried: set[str] = set()
     refused = None
-    for channel in run.channels:
+    for channel in in_preferred_order(staff, run.channels):
         address = channel.address_for(staff)
         if not address:
             continue
@@ -203,6 +204,13 @@ def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
     error = "no channel reaches this person (no email, no linked chat)"
     record_attempt(run, staff, "", Result.SKIPPED, error)
     return Outcome(Reach.GIVEN_UP, error=error)
+
+
+def in_preferred_order(staff: Staff, channels: list[Channel]) -> list[Channel]:
+    """The messengers the person put first (their profile), in their order; then the
+    others in the body's order (settings.CASEFLOW_CHANNELS), which ends with email."""
+    rank = {name: position for position, name in enumerate(staff.preferred_channels)}
+    return sorted(channels, key=lambda c: (0, rank[c.name]) if c.name in rank else (1, 0))
 
 
 def deliver_by_email(run: Run, recipient: Recipient) -> Outcome:

@@ -27,9 +27,14 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification
+from caseflow.models.notifications import (
+    AcknowledgementLinkUse,
+    DeliveryAttempt,
+    Notification,
+)
 from caseflow.models.people import (
     Engagement,
+    Messenger,
     Organization,
     Party,
     Role,
@@ -48,8 +53,8 @@ from caseflow.models.records import (
 )
 
 __all__ = [
-    "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
-    "CapaTaskProgress",
+    "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
+    "ArchiveRecord", "CapaTask", "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
@@ -58,5 +63,5 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
+    "Messenger", "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
 ]

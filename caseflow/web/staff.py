@@ -325,12 +325,12 @@ def dashboard(request):
 def profile(request):
     """Language, email and channels (caseflow.actions.profile says what may be set)."""
     staff = request.staff
-    initial = {f: getattr(staff, f) for f in ProfileForm.base_fields}
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(staff),
+                       staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                staff = staff_profile_update(staff=staff, **form.cleaned_data)
+                staff = staff_profile_update(staff=staff, **form.changes())
         except CaseflowError as refused:
             form.add_error(refused.field if refused.field in form.fields else None,
                            refused.message)
