@@ -31,6 +31,7 @@ from caseflow.models.notifications import (
     AcknowledgementLinkUse,
     DeliveryAttempt,
     Notification,
+    ReminderAcknowledgement,
 )
 from caseflow.models.people import (
     Engagement,
@@ -46,6 +47,7 @@ from caseflow.models.records import (
     ArchiveRecord,
     ChangeRequest,
     ConflictAnalysis,
+    ConflictAnalysisDeadline,
     ControlledDocument,
     DisclosureRequest,
     DocumentRevision,
@@ -55,7 +57,8 @@ from caseflow.models.records import (
 __all__ = [
     "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
     "ArchiveRecord", "CapaTask", "CapaTaskProgress",
-    "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
+    "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
+    "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
@@ -63,5 +66,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Messenger", "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
+    "Messenger", "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment",
+    "Scope", "Staff",
 ]
