@@ -288,6 +288,9 @@ CASEFLOW_CHANNELS = env_list(
     "CASEFLOW_CHANNELS",
     "caseflow.channels.wecom.WeComChannel,caseflow.channels.dingtalk.DingTalkChannel,"
     "bots.transport.TelegramChannel,caseflow.channels.email.EmailChannel")
+# A reminder's acknowledgement link (WeCom, DingTalk cards) works this long after the
+# reminder was queued; later reminders carry later links.
+CASEFLOW_ACKNOWLEDGE_LINK_HOURS = int(os.environ.get("CASEFLOW_ACKNOWLEDGE_LINK_HOURS", "72"))
 # Links in messages point here (the staff pages' /staff/cases/<id>/, the public /track/).
 CASEFLOW_SITE_URL = os.environ.get("CASEFLOW_SITE_URL", "http://127.0.0.1:8000")
 

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from caseflow.actions.acknowledgement_links import link_buttons
 from caseflow.channels.base import (
     Channel,
     DeliveryError,
@@ -224,7 +225,7 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
                 language: str) -> Outcome:
     notification = run.notification
     try:
-        message = message_for(run, staff, language)
+        message = message_for(run, staff, language, channel)
         sent = channel.send(address, message)
     except DeliveryError as error:  # RateLimited too: wait as long as it asked
         text = redacted(str(error), address)
@@ -246,9 +247,11 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
     return Outcome(Reach.SENT, channel.name, sent=sent)
 
 
-def message_for(run: Run, staff: Staff | None, language: str) -> Message:
+def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) -> Message:
     """The message in the person's language, with an email Message-ID fixed per row and
-    person: a retry that repeats a message the server took is recognisable as such."""
+    person: a retry that repeats a message the server took is recognisable as such. On a
+    channel that acknowledges by link (WeCom, DingTalk) a staff member's has its buttons:
+    their own acknowledgement link, and the case's page."""
     notification = run.notification
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_message
@@ -259,6 +262,9 @@ def message_for(run: Run, staff: Staff | None, language: str) -> Message:
         if language not in run.messages:
             run.messages[language] = notification_message(notification, language=language)
         message = run.messages[language]
+        if staff is not None and getattr(channel, "acknowledges_by_link", False):
+            with translation.override(language):
+                message = replace(message, buttons=link_buttons(notification, staff))
     who = staff.pk if staff else "party"
     message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
     return replace(message, headers={"Message-ID": message_id, **message.headers})

@@ -88,6 +88,9 @@ def dingtalk_api() -> PlatformApi:
 
 class DingTalkChannel:
     name: ClassVar[str] = "dingtalk"
+    # Presses come back to nobody: a reminder's card carries the person's own signed
+    # acknowledgement link (caseflow.actions.acknowledgement_links).
+    acknowledges_by_link: ClassVar[bool] = True
 
     def address_for(self, staff: Staff) -> str | None:
         if (not configured() or not staff.dingtalk_user_id

@@ -70,6 +70,9 @@ def wecom_api() -> PlatformApi:
 
 class WeComChannel:
     name: ClassVar[str] = "wecom"
+    # Presses come back to nobody: a reminder's card carries the person's own signed
+    # acknowledgement link (caseflow.actions.acknowledgement_links).
+    acknowledges_by_link: ClassVar[bool] = True
 
     def address_for(self, staff: Staff) -> str | None:
         if not configured() or not staff.wecom_user_id or staff.wecom_broken_at is not None:

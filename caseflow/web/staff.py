@@ -24,6 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from caseflow.actions.acknowledgement_links import (
+    LinkExpired,
+    acknowledgement_link_notification,
+    acknowledgement_link_read,
+    acknowledgement_link_use,
+    check_acknowledgement_link,
+)
 from caseflow.actions.parties import party_identity_reveal
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import declaration_sign
@@ -35,6 +42,7 @@ from caseflow.errors import (
     RoleRequired,
     TransitionNotAllowed,
 )
+from caseflow.messages import notification_message
 from caseflow.models import Case, CaseKind, Declaration, Notification, Party, Role, Staff
 from caseflow.policies.impartiality import check_transition
 from caseflow.policies.oversight import check_management, is_management
@@ -66,7 +74,7 @@ from caseflow.web.step_forms import STEPS
 # A domain refusal answers as the API's would (api.errors): bad input 400, not this
 # person 403, not now 409.
 REFUSAL_STATUS = [(InvalidInput, 400), (RoleRequired, 403), (Recused, 403),
-                  (TransitionNotAllowed, 409), (Conflict, 409)]
+                  (TransitionNotAllowed, 409), (Conflict, 409), (LinkExpired, 410)]
 
 
 def refusal_status(refusal: CaseflowError) -> int:
@@ -363,6 +371,32 @@ def annual_commitment_sign(request):
         return refused_page(request, refused.message, refusal_status(refused), refused.rule)
     messages.success(request, _("Commitment signed."))
     return redirect("staff:profile")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_page
+def acknowledge(request, token):
+    """A reminder's acknowledgement link (the button of a WeCom or DingTalk card): the
+    reminder shown with a button to acknowledge it (a link opened is never an action by
+    itself), recorded on POST, then the case. Another person's link is refused (403), so
+    are an expired one (410), a used one (409) and one we did not issue (400)."""
+    try:
+        link = acknowledgement_link_read(token)
+        check_acknowledgement_link(link, request.staff, now=timezone.now())
+        notification = acknowledgement_link_notification(link)
+        if request.method == "POST":
+            with transaction.atomic():
+                acknowledgement_link_use(token=token, acting_user=request.staff)
+            messages.success(request, _("Reminder acknowledged: it is not repeated to you "
+                                        "for this deadline."))
+            if notification.case_id is not None:
+                return redirect("staff:case", pk=notification.case_id)
+            return redirect("staff:home")
+    except CaseflowError as refused:
+        return refused_page(request, refused.message, refusal_status(refused), refused.rule)
+    message = notification_message(notification, language=translation.get_language())
+    return render(request, "staff/acknowledge.html", {**nav(request.staff), "message": message,
+                                                      "notification": notification})
 
 
 @require_POST

@@ -77,7 +77,8 @@ def test_a_person_linked_on_wecom_only_gets_a_text_card(case, on_wecom, wecom_ap
     assert case.number in card["title"] and "逾期" in card["title"]
     for fact in (case.number, "投诉", "规定时限"):  # number, kind, rule deadline
         assert fact in card["description"]
-    assert card["url"].endswith(f"/staff/cases/{case.pk}/")
+    # The card opens the person's acknowledgement link (its page leads to the case).
+    assert "/staff/ack/" in card["url"] and card["btntxt"] == "确认收到"
     assert body["enable_duplicate_check"] == 1  # a repeat after a crash is dropped
     assert smtp_server.received == []
     [attempt] = row.delivery_attempts.all()
