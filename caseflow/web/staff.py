@@ -34,6 +34,7 @@ from caseflow.actions.acknowledgement_links import (
 from caseflow.actions.parties import party_identity_reveal
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import declaration_sign
+from caseflow.actions.steps import step_take
 from caseflow.errors import (
     CaseflowError,
     Conflict,
@@ -69,7 +70,7 @@ from caseflow.web.labels import (
     state_label,
     step_label,
 )
-from caseflow.web.step_forms import STEPS
+from caseflow.web.step_forms import STEP_FORMS
 
 # A domain refusal answers as the API's would (api.errors): bad input 400, not this
 # person 403, not now 409.
@@ -177,7 +178,7 @@ def step_forms(case: Case, staff: Staff, names: list[str], bound=None) -> list[d
         if bound is not None and bound.prefix == name:
             form = bound
         else:
-            form = STEPS[name].form(case=case, viewer=staff, prefix=name)
+            form = STEP_FORMS[name](case=case, viewer=staff, prefix=name)
         offered.append({"name": name, "label": step_label(name), "form": form,
                         "advances": table[name].advances, "rule": table[name].rule,
                         "open": form is bound or table[name].advances})
@@ -212,19 +213,19 @@ def case_step(request, pk: int, step: str):
     """Take one step. "Not now" or "not you" answers before any complaint about the
     form (as the API does); the action checks again under its row lock."""
     case = visible_case(request, pk)
-    if step not in STEPS:
+    if step not in STEP_FORMS:
         raise Http404
     staff = request.staff
     try:
         check_transition(case, step, staff)
     except CaseflowError as refused:
         return case_response(request, case, refusal=refused, status=refusal_status(refused))
-    form = STEPS[step].form(request.POST, request.FILES, case=case, viewer=staff, prefix=step)
+    form = STEP_FORMS[step](request.POST, request.FILES, case=case, viewer=staff, prefix=step)
     if not form.is_valid():
         return case_response(request, case, bound=form, status=400)
     try:
         with transaction.atomic():
-            STEPS[step].perform(case, staff, form.arguments())
+            step_take(case=case, name=step, acting_user=staff, **form.arguments())
     except CaseflowError as refused:
         field = refused.field if refused.field in form.fields else None
         if isinstance(refused, InvalidInput) and field:
