@@ -8,9 +8,10 @@ delivered twice re-reads the row and finds nothing to do.
 
 Recipients (X9): a role goes to its holders, or to its deputies and delegates where a
 holder is recused from the case; a recused person is never told about the case. Each
-person gets the first channel in `settings.CASEFLOW_CHANNELS` that reaches them; a channel
-that refuses for good (a blocked bot) is marked broken and the next one is tried, email
-last, and email even when unchosen rather than nobody being told.
+person gets the first channel that reaches them, in their own order of messengers, then in
+`settings.CASEFLOW_CHANNELS`'s; a channel that refuses for good (a blocked bot, a WeCom id
+that left) is marked broken and the next one is tried, email last, and email even when
+unchosen rather than nobody being told.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from caseflow.actions.acknowledgement_links import link_buttons
 from caseflow.channels.base import (
     Channel,
     DeliveryError,
@@ -178,11 +180,11 @@ def deliver_to_everyone(run: Run, recipients: list[Recipient]) -> list[Outcome]:
 
 
 def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
-    """The first channel that reaches the person; on a refusal for good the next one;
-    the email on file as the last resort."""
+    """The first channel that reaches the person, in their own order; on a refusal for
+    good the next one; the email on file as the last resort."""
     tried: set[str] = set()
     refused = None
-    for channel in run.channels:
+    for channel in in_preferred_order(staff, run.channels):
         address = channel.address_for(staff)
         if not address:
             continue
@@ -205,6 +207,13 @@ def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
     error = "no channel reaches this person (no email, no linked chat)"
     record_attempt(run, staff, "", Result.SKIPPED, error)
     return Outcome(Reach.GIVEN_UP, error=error)
+
+
+def in_preferred_order(staff: Staff, channels: list[Channel]) -> list[Channel]:
+    """The messengers the person put first (their profile), in their order; then the
+    others in the body's order (settings.CASEFLOW_CHANNELS), which ends with email."""
+    rank = {name: position for position, name in enumerate(staff.preferred_channels)}
+    return sorted(channels, key=lambda c: (0, rank[c.name]) if c.name in rank else (1, 0))
 
 
 def deliver_by_email(run: Run, recipient: Recipient) -> Outcome:
@@ -242,8 +251,10 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
 def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) -> Message:
     """The message in the person's language, with an email Message-ID fixed per row and
     person: a retry that repeats a message the server took is recognisable as such. A
-    staff member's has its buttons: Acknowledge and Snooze where the channel hands presses
-    back (`interactive`, Telegram), the case's page everywhere."""
+    staff member's has its buttons: on a channel that acknowledges by link (WeCom,
+    DingTalk) their own acknowledgement link and the case's page; elsewhere Acknowledge
+    and Snooze where the channel hands presses back (`interactive`, Telegram), the case's
+    page everywhere."""
     notification = run.notification
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_message
@@ -256,8 +267,12 @@ def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) 
         message = run.messages[language]
         if staff is not None:
             with translation.override(language):
-                message = replace(message, buttons=reminder_buttons(
-                    notification, interactive=getattr(channel, "interactive", False)))
+                if getattr(channel, "acknowledges_by_link", False):
+                    buttons = link_buttons(notification, staff)
+                else:
+                    buttons = reminder_buttons(
+                        notification, interactive=getattr(channel, "interactive", False))
+                message = replace(message, buttons=buttons)
     who = staff.pk if staff else "party"
     message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
     return replace(message, headers={"Message-ID": message_id, **message.headers})

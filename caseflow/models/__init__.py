@@ -27,9 +27,15 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification, ReminderAcknowledgement
+from caseflow.models.notifications import (
+    AcknowledgementLinkUse,
+    DeliveryAttempt,
+    Notification,
+    ReminderAcknowledgement,
+)
 from caseflow.models.people import (
     Engagement,
+    Messenger,
     Organization,
     Party,
     Role,
@@ -51,8 +57,8 @@ from caseflow.models.snoozes import ReminderSnooze
 from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
-    "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
-    "CapaTaskProgress",
+    "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
+    "ArchiveRecord", "CapaTask", "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
     "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
@@ -62,6 +68,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "ReminderAcknowledgement", "ReminderSnooze", "Role",
-    "RoleAssignment", "Scope", "Staff", "TelegramLinkToken",
+    "Messenger", "Organization", "Party", "ReminderAcknowledgement", "ReminderSnooze",
+    "Role", "RoleAssignment", "Scope", "Staff", "TelegramLinkToken",
 ]

@@ -24,6 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from caseflow.actions.acknowledgement_links import (
+    LinkExpired,
+    acknowledgement_link_notification,
+    acknowledgement_link_read,
+    acknowledgement_link_use,
+    check_acknowledgement_link,
+)
 from caseflow.actions.parties import party_identity_reveal
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import declaration_sign
@@ -37,6 +44,7 @@ from caseflow.errors import (
     RoleRequired,
     TransitionNotAllowed,
 )
+from caseflow.messages import notification_message
 from caseflow.models import Case, CaseKind, Declaration, Notification, Party, Role, Staff
 from caseflow.policies.impartiality import check_transition
 from caseflow.policies.oversight import check_management, is_management
@@ -68,7 +76,7 @@ from caseflow.web.step_forms import STEP_FORMS
 # A domain refusal answers as the API's would (api.errors): bad input 400, not this
 # person 403, not now 409.
 REFUSAL_STATUS = [(InvalidInput, 400), (RoleRequired, 403), (Recused, 403),
-                  (TransitionNotAllowed, 409), (Conflict, 409)]
+                  (TransitionNotAllowed, 409), (Conflict, 409), (LinkExpired, 410)]
 
 
 def refusal_status(refusal: CaseflowError) -> int:
@@ -327,12 +335,12 @@ def dashboard(request):
 def profile(request):
     """Language, email and channels (caseflow.actions.profile says what may be set)."""
     staff = request.staff
-    initial = {f: getattr(staff, f) for f in ProfileForm.base_fields}
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(staff),
+                       staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                staff = staff_profile_update(staff=staff, **form.cleaned_data)
+                staff = staff_profile_update(staff=staff, **form.changes())
         except CaseflowError as refused:
             form.add_error(refused.field if refused.field in form.fields else None,
                            refused.message)
@@ -386,6 +394,32 @@ def annual_commitment_sign(request):
         return refused_page(request, refused.message, refusal_status(refused), refused.rule)
     messages.success(request, _("Commitment signed."))
     return redirect("staff:profile")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_page
+def acknowledge(request, token):
+    """A reminder's acknowledgement link (the button of a WeCom or DingTalk card): the
+    reminder shown with a button to acknowledge it (a link opened is never an action by
+    itself), recorded on POST, then the case. Another person's link is refused (403), so
+    are an expired one (410), a used one (409) and one we did not issue (400)."""
+    try:
+        link = acknowledgement_link_read(token)
+        check_acknowledgement_link(link, request.staff, now=timezone.now())
+        notification = acknowledgement_link_notification(link)
+        if request.method == "POST":
+            with transaction.atomic():
+                acknowledgement_link_use(token=token, acting_user=request.staff)
+            messages.success(request, _("Reminder acknowledged: it is not repeated to you "
+                                        "for this deadline."))
+            if notification.case_id is not None:
+                return redirect("staff:case", pk=notification.case_id)
+            return redirect("staff:home")
+    except CaseflowError as refused:
+        return refused_page(request, refused.message, refusal_status(refused), refused.rule)
+    message = notification_message(notification, language=translation.get_language())
+    return render(request, "staff/acknowledge.html", {**nav(request.staff), "message": message,
+                                                      "notification": notification})
 
 
 @require_POST
