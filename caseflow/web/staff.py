@@ -371,7 +371,7 @@ def telegram_link_issue(request):
     /start), shown once on the profile page: valid for an hour, once; the older ones
     stop working. Issued on POST only, so a page view never makes one."""
     staff = request.staff
-    form = ProfileForm(initial={f: getattr(staff, f) for f in ProfileForm.base_fields})
+    form = ProfileForm(initial=ProfileForm.initial_for(staff), staff=staff)
     try:
         with transaction.atomic():
             issued = telegram_link_token_issue(staff=staff)
