@@ -11,7 +11,9 @@ from caseflow.models.capa import (
     responsible_post,
 )
 from caseflow.models.cases import (
+    FINAL_STATE_NAMES,
     NUMBER_PREFIX,
+    OPEN_CASE,
     Case,
     CaseAttachment,
     CaseCounter,
@@ -48,6 +50,8 @@ from caseflow.models.records import (
 )
 
 __all__ = [
+    "FINAL_STATE_NAMES",
+    "OPEN_CASE",
     "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
     "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",

@@ -61,6 +61,9 @@ class Notification(models.Model):
             # The relay reads only what is pending: a small slice of a large table.
             models.Index(fields=["next_attempt_at"], name="notification_pending",
                          condition=models.Q(status="pending")),
+            # The dashboard counts and lists failures: a few among millions sent.
+            models.Index(fields=["case"], name="notification_failed",
+                         condition=models.Q(status="failed")),
         ]
         constraints = [
             models.CheckConstraint(
