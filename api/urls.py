@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import capa, cases, oversight, people, records, session
+from api.views import capa, cases, notifications, oversight, people, records, session
 
 CASE = "cases/<int:pk>/"
 
@@ -99,6 +99,9 @@ urlpatterns = [
          name="api-calendar-year-complete"),
     path("conflict-analyses/", oversight.ConflictAnalysisListView.as_view(),
          name="api-conflict-analyses"),
+    # reminders of deadlines (issue 12)
+    path("notifications/<int:pk>/acknowledge/", notifications.AcknowledgeView.as_view(),
+         name="api-notification-acknowledge"),
     # oversight
     path("dashboard/", oversight.DashboardView.as_view(), name="api-dashboard"),
     re_path(r"^exports/cases\.(?P<fmt>csv|xlsx)$", oversight.CaseExportView.as_view(),

@@ -42,6 +42,7 @@ from caseflow.models import (
     Organization,
     Party,
     PreventiveAction,
+    ReminderAcknowledgement,
     RoleAssignment,
     Staff,
 )
@@ -265,6 +266,12 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "case", "template", "recipient_staff", "recipient_role",
                     "status", "attempts"]
     list_filter = ["status", "template"]
+
+
+@admin.register(ReminderAcknowledgement)
+class ReminderAcknowledgementAdmin(ReadOnlyAdmin):
+    list_display = ["at", "staff", "subject_kind", "object_id", "due_at", "level", "role"]
+    list_filter = ["subject_kind"]
 
 
 class AnalysisCycleInline(ReadOnlyInline):

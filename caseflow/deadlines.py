@@ -20,7 +20,6 @@ from caseflow.workdays import (
     add_working_days,
     china_date,
     end_of_day,
-    is_working_day,
     year_is_known,
 )
 
@@ -124,16 +123,15 @@ def case_deadline(case: Case, *, since: dt.datetime, overrides: Overrides) -> Ca
     return CaseDeadline(d.due_at, step, DeadlineKind.TARGET, d.provisional)
 
 
-def reminder_at(due_at: dt.datetime | None, overrides: Overrides) -> dt.datetime | None:
-    """09:00 on the last working day before the due day: a day's warning for the holder."""
-    if due_at is None:
-        return None
-    day = china_date(due_at) - dt.timedelta(days=1)
-    for _ in range(60):
-        if is_working_day(day, overrides):
-            break
-        day -= dt.timedelta(days=1)
-    return end_of_day(day).replace(hour=9, minute=0, second=0)
+def reminded_on_case(d: CaseDeadline) -> bool:
+    """Whether the deadline sweep reminds people of this deadline through the case.
+
+    X5's committee window is the appellant's time, not a step of the body's: when it
+    ends the appeal closes by itself (`run_due`). The implementation report's date is
+    reminded through its analysis cycle (R7.06), as the report is the cycle's.
+    """
+    return (d.due_at is not None and d.kind != DeadlineKind.WINDOW
+            and d.step != "implementation_report")
 
 
 def appeal_filing_deadline(decision_received_on: dt.date, overrides: Overrides) -> Deadline:

@@ -377,6 +377,8 @@ LOGGING = {
 }
 CASEFLOW_TARGET_DAYS: dict = {}  # X1 overrides of caseflow.deadlines.DEFAULT_TARGETS
 CASEFLOW_COMMITTEE_WINDOW_DAYS = int(os.environ.get("CASEFLOW_COMMITTEE_WINDOW_DAYS", "30"))  # X5
+# Deadlines are reminded on working mornings at this hour, Asia/Shanghai (issue 12).
+CASEFLOW_REMINDER_HOUR = int(os.environ.get("CASEFLOW_REMINDER_HOUR", "9"))
 
 # --- The body in its yearly information disclosure table (D1, 《信息公开表》 一 and 二) ---
 # Unset details print as 未填写 and keep the table a draft: it cannot be made final until

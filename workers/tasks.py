@@ -14,8 +14,11 @@ def run_due_task() -> dict:
     result = run_due(now=timezone.now())
     return {"closed_appeals": result.closed_appeals,
             "nonconformities_opened": result.nonconformities_opened,
-            "loans_reminded": result.loans_reminded,
-            "conflict_analysis_reminded": result.conflict_analysis_reminded}
+            "due_items_swept": result.reminders.swept,
+            "reminders": result.reminders.reminders,
+            "escalations": result.reminders.escalations,
+            "reminders_failed": result.reminders.failed,
+            "digests": result.digests}
 
 
 @shared_task(name="caseflow.notification_deliver")

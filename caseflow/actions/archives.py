@@ -20,7 +20,10 @@ from caseflow.models import (
     Role,
     Staff,
 )
+from caseflow.reminder_schedule import ReminderSchedule
+from caseflow.selectors.calendar import calendar_overrides
 from caseflow.selectors.visibility import live_loans
+from caseflow.workdays import end_of_day
 
 RETENTION_YEARS = 10  # R10.04: at least 10 years
 
@@ -109,7 +112,10 @@ def archive_loan_decide(*, loan: ArchiveLoan, approve: bool, acting_user: Staff)
         raise RoleRequired(_("Nobody approves their own loan."), rule="R10.02")
     loan.state = ArchiveLoan.State.APPROVED if approve else ArchiveLoan.State.REJECTED
     loan.decided_by = acting_user
-    loan.save(update_fields=["state", "decided_by"])
+    if approve:  # the return date is reminded from now on (the deadline sweep)
+        loan.next_reminder_at = ReminderSchedule(calendar_overrides()).next_moment(
+            end_of_day(loan.return_due_on), timezone.now())
+    loan.save(update_fields=["state", "decided_by", "next_reminder_at"])
     event_record(loan.archive.case, action="archive_lent" if approve else "loan_refused",
                  actor=acting_user, from_state=loan.archive.case.state,
                  payload={"loan": loan.pk, "borrower": loan.borrower_id,
@@ -125,26 +131,11 @@ def archive_loan_return(*, loan: ArchiveLoan, acting_user: Staff) -> ArchiveLoan
     if loan.state != ArchiveLoan.State.APPROVED:
         raise TransitionNotAllowed(_("Only a lent dossier can be returned."), rule="R10.02")
     loan.state, loan.returned_at = ArchiveLoan.State.RETURNED, timezone.now()
-    loan.save(update_fields=["state", "returned_at"])
+    loan.next_reminder_at = None
+    loan.save(update_fields=["state", "returned_at", "next_reminder_at"])
     event_record(loan.archive.case, action="archive_returned", actor=acting_user,
                  from_state=loan.archive.case.state, payload={"loan": loan.pk})
     return loan
-
-
-def archive_loans_remind_overdue(*, now: dt.datetime) -> list[ArchiveLoan]:
-    """R10.02: a dossier not back by its date is reminded, once, to borrower and head."""
-    due = ArchiveLoan.objects.select_for_update(skip_locked=True).filter(
-        state=ArchiveLoan.State.APPROVED, return_due_on__lt=timezone.localdate(now),
-        overdue_reminded_at__isnull=True)
-    reminded = []
-    with transaction.atomic():
-        for loan in due.select_related("archive__case"):
-            loan.overdue_reminded_at = now
-            loan.save(update_fields=["overdue_reminded_at"])
-            notification_queue(loan.archive.case, "loan_overdue", staff=loan.borrower)
-            notification_queue(loan.archive.case, "loan_overdue", role=Role.DEPARTMENT_HEAD)
-            reminded.append(loan)
-    return reminded
 
 
 def loan_refusal(archive: ArchiveRecord, viewer: Staff) -> RoleRequired:

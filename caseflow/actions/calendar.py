@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from caseflow.actions.case_state import case_deadline_refresh
 from caseflow.actions.events import event_record
+from caseflow.actions.reminders import reminder_moments_recompute
 from caseflow.deadlines import (
     appeal_filed_late,
     appeal_filing_deadline,
@@ -21,6 +22,7 @@ from caseflow.deadlines import (
 from caseflow.errors import InvalidInput
 from caseflow.models import CalendarYear, CapaTask, Case, CaseKind, InternalInspection
 from caseflow.policies.transitions import FINAL_STATES
+from caseflow.reminder_schedule import ReminderSchedule
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.workdays import CHINA, Overrides
 
@@ -92,7 +94,9 @@ def tasks_due_recompute(*, overrides: Overrides, only_provisional: bool) -> list
         if (before, task.due_provisional) == (due.due_at, due.provisional):
             continue
         task.due_at, task.due_provisional = due.due_at, due.provisional
-        task.save(update_fields=["due_at", "due_provisional"])
+        task.next_reminder_at = ReminderSchedule(overrides).next_moment(due.due_at,
+                                                                        timezone.now())
+        task.save(update_fields=["due_at", "due_provisional", "next_reminder_at"])
         case = task.cycle.nonconformity.case
         event_record(case, action="task_due_recomputed", actor=None, actor_label="calendar",
                      from_state=case.state,
@@ -141,6 +145,7 @@ class Recomputed:
     filing_windows: list[Case] = field(default_factory=list)  # appeals (R8.08)
     tasks: list[CapaTask] = field(default_factory=list)
     inspections: list[InternalInspection] = field(default_factory=list)
+    reminders_moved: int = 0  # rows whose next reminder moment moved (not a date of theirs)
 
     def __len__(self) -> int:
         return (len(self.cases) + len(self.filing_windows) + len(self.tasks)
@@ -180,4 +185,7 @@ def deadlines_recompute(*, only_provisional: bool = True) -> Recomputed:
     result.tasks = tasks_due_recompute(overrides=overrides, only_provisional=only_provisional)
     result.inspections = inspection_targets_recompute(overrides=overrides,
                                                       only_provisional=only_provisional)
+    # Which mornings are working ones may have changed too: every open row's next one.
+    result.reminders_moved = reminder_moments_recompute(overrides=overrides,
+                                                        now=timezone.now())
     return result

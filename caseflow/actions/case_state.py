@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from caseflow.actions.archives import case_archive
 from caseflow.actions.events import event_record
-from caseflow.deadlines import case_deadline, reminder_at
-from caseflow.models import Case, Staff
+from caseflow.deadlines import case_deadline, reminded_on_case
+from caseflow.models import AnalysisCycle, Case, CaseKind, Staff
 from caseflow.policies.impartiality import check_transition
 from caseflow.policies.transitions import FINAL_STATES, Transition
+from caseflow.reminder_schedule import ReminderSchedule
 from caseflow.selectors.calendar import calendar_overrides
 
 
@@ -33,7 +34,16 @@ def case_deadline_refresh(case: Case, *, overrides=None) -> bool:
     before = (case.due_at, case.due_step, case.deadline_kind, case.deadline_provisional)
     case.due_at, case.due_step = d.due_at, d.step
     case.deadline_kind, case.deadline_provisional = d.kind, d.provisional
-    case.next_reminder_at = reminder_at(d.due_at, overrides)
+    # The sweep's next working morning for this deadline (issue 12's schedule).
+    schedule, now = ReminderSchedule(overrides), timezone.now()
+    case.next_reminder_at = schedule.next_moment(d.due_at, now) if reminded_on_case(d) else None
+    if case.kind == CaseKind.NONCONFORMITY and case.pk is not None:
+        cycles = AnalysisCycle.objects.filter(nonconformity__case=case)
+        if d.step == "implementation_report":  # R7.06: reminded on the cycle it belongs to
+            cycles.filter(pk=case.nonconformity.current_cycle.pk).update(
+                next_reminder_at=schedule.next_moment(d.due_at, now))
+        else:
+            cycles.filter(next_reminder_at__isnull=False).update(next_reminder_at=None)
     # The rule clocks are kept apart too: figures and the X5 closing read them.
     if d.step == "acceptance":
         case.acceptance_due_at = d.due_at

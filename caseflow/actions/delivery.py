@@ -42,8 +42,9 @@ from caseflow.delivery_policy import (
     relay_stale_after,
 )
 from caseflow.messages import PARTY_TEMPLATES, notification_message
-from caseflow.models import DeliveryAttempt, Notification, RoleAssignment, Staff
+from caseflow.models import DeliveryAttempt, Notification, Staff
 from caseflow.policies.impartiality import case_recusal
+from caseflow.selectors.roles import role_recipients
 
 logger = logging.getLogger(__name__)
 Status, Result = Notification.Status, DeliveryAttempt.Result
@@ -292,25 +293,10 @@ def notification_recipients(notification: Notification, *,
         if case is not None and case_recusal(case, staff, today=today):
             return [], "the recipient is recused from this case (X9)"
         return [Recipient(staff=staff, language=staff.language)], ""
-    people = role_recipients(notification.recipient_role, case, today)
+    people = role_recipients(notification.recipient_role, case=case, today=today)
     if not people:
         return [], f"nobody eligible holds the role {notification.recipient_role}"
     return [Recipient(staff=s, language=s.language) for s in people], ""
-
-
-def role_recipients(role: str, case, today: dt.date) -> list[Staff]:
-    """X9, X2: the role's holders; where a holder is recused from the case (or nobody
-    holds the role), its deputies and delegates who are not."""
-    assignments = (RoleAssignment.objects.filter(role=role, staff__is_active=True)
-                   .select_related("staff").order_by("staff__display_name", "staff_id"))
-    holders = [a.staff for a in assignments if a.capacity == RoleAssignment.Capacity.HOLDER]
-    stand_ins = [a.staff for a in assignments if a.capacity != RoleAssignment.Capacity.HOLDER]
-    if case is None:
-        return holders or stand_ins
-    eligible = [s for s in holders if case_recusal(case, s, today=today) is None]
-    if len(eligible) < len(holders) or not holders:
-        eligible += [s for s in stand_ins if case_recusal(case, s, today=today) is None]
-    return eligible
 
 
 # --- Settling ------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from caseflow.models import (
 )
 from caseflow.policies.impartiality import check_impartial
 from caseflow.policies.transitions import DRAFT, S
+from caseflow.reminder_schedule import ReminderSchedule
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.workdays import add_working_days, china_date, end_of_day
 
@@ -230,12 +231,14 @@ def capa_task_assign(*, case: Case, acting_user: Staff, owner: Staff, descriptio
     if not description.strip() or not 1 <= working_days <= 250:
         raise InvalidInput(gettext("A task needs a description and 1–250 working days."),
                            field="description")
-    now = timezone.now()
-    due = add_working_days(now, working_days, calendar_overrides())
+    now, overrides = timezone.now(), calendar_overrides()
+    due = add_working_days(now, working_days, overrides)
     task = CapaTask.objects.create(cycle=current_cycle(case), description=description,
                                    owner=owner, assigned_at=now, due_working_days=working_days,
                                    due_at=due.due_at, due_provisional=due.provisional,
-                                   assigned_by=acting_user)
+                                   assigned_by=acting_user,
+                                   next_reminder_at=ReminderSchedule(overrides).next_moment(
+                                       due.due_at, now))
     payload = {"task": task.pk, "owner": owner.pk}
     if case.state == S.PLAN_APPROVED:
         case_move(case, to_state=S.IMPLEMENTING, action="task_assigned", actor=acting_user,
@@ -260,9 +263,9 @@ def capa_task_progress_record(*, task: CapaTask, acting_user: Staff, note: str,
     if not note.strip():
         raise InvalidInput(gettext("Write the progress."), field="note")
     progress = CapaTaskProgress.objects.create(task=task, note=note, recorded_by=acting_user)
-    if done:
-        task.done_at = timezone.now()
-        task.save(update_fields=["done_at"])
+    if done:  # done: its reminders stop
+        task.done_at, task.next_reminder_at = timezone.now(), None
+        task.save(update_fields=["done_at", "next_reminder_at"])
     event_record(case, action="task_progress", actor=acting_user, from_state=case.state,
                  payload={"task": task.pk, "done": done})
     return progress

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from caseflow.actions.appeals import appeal_close_after_window
-from caseflow.actions.archives import archive_loans_remind_overdue
-from caseflow.actions.conflict_analysis import conflict_analysis_remind
+from caseflow.actions.conflict_analysis import conflict_analysis_deadline_ensure
 from caseflow.actions.nonconformities import missed_acceptances_open_nonconformities
+from caseflow.actions.reminders import SweepResult, digest_queue, reminders_sweep
 from caseflow.models import Case, CaseKind
 from caseflow.policies.transitions import S
 
@@ -19,13 +19,14 @@ from caseflow.policies.transitions import S
 class DueRun:
     closed_appeals: list[str] = field(default_factory=list)
     nonconformities_opened: list[str] = field(default_factory=list)
-    loans_reminded: list[int] = field(default_factory=list)
-    conflict_analysis_reminded: bool = False
+    reminders: SweepResult = field(default_factory=SweepResult)
+    digests: int = 0
 
 
 def run_due(*, now: dt.datetime) -> DueRun:
     """Every time-driven action that is due at `now`. Each runs in its own transaction,
-    so one failing case does not hold back the others."""
+    so one failing case does not hold back the others. The deadline sweep comes after
+    the steps that change deadlines, so it reminds of what is due once they are done."""
     result = DueRun()
     due = Case.objects.filter(kind=CaseKind.APPEAL, state=S.RULED,
                               committee_window_ends_at__lte=now)
@@ -35,7 +36,9 @@ def run_due(*, now: dt.datetime) -> DueRun:
     with transaction.atomic():
         opened = missed_acceptances_open_nonconformities(now=now)
     result.nonconformities_opened = [c.number for c in opened]
-    result.loans_reminded = [loan.pk for loan in archive_loans_remind_overdue(now=now)]
     with transaction.atomic():
-        result.conflict_analysis_reminded = conflict_analysis_remind(now=now) is not None
+        conflict_analysis_deadline_ensure(now=now)
+    result.reminders = reminders_sweep(now=now)
+    with transaction.atomic():
+        result.digests = len(digest_queue(now=now))
     return result

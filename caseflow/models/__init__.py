@@ -29,7 +29,7 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification
+from caseflow.models.notifications import DeliveryAttempt, Notification, ReminderAcknowledgement
 from caseflow.models.people import (
     Engagement,
     Organization,
@@ -43,6 +43,7 @@ from caseflow.models.records import (
     ArchiveRecord,
     ChangeRequest,
     ConflictAnalysis,
+    ConflictAnalysisDeadline,
     ControlledDocument,
     DisclosureRequest,
     DocumentRevision,
@@ -54,7 +55,8 @@ __all__ = [
     "OPEN_CASE",
     "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
     "CapaTaskProgress",
-    "ChangeRequest", "ConflictAnalysis", "ControlledDocument", "DisclosureRequest",
+    "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
+    "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
     "PreventiveAction", "SeriousReview", "document_number", "responsible_post",
     "NUMBER_PREFIX", "AppendOnly", "CalendarOverride", "CalendarYear", "Case", "CaseCounter",
@@ -62,5 +64,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "Role", "RoleAssignment", "Scope", "Staff",
+    "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment", "Scope",
+    "Staff",
 ]

@@ -87,6 +87,9 @@ class AnalysisCycle(models.Model):
     report = models.TextField(_("implementation report"), blank=True)
     report_file = models.FileField(_("report file"), upload_to="capa/%Y/", blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
+    # The next working morning the implementation report's date is reminded (R7.06),
+    # while the cycle is being implemented; bookkeeping of the sweep, kept out of history.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     conclusion = models.CharField(_("verification conclusion"), max_length=16,
                                   choices=Conclusion.choices, blank=True)
     conclusion_reason = models.TextField(_("specific reason"), blank=True)
@@ -94,7 +97,7 @@ class AnalysisCycle(models.Model):
                                     related_name="+")
     confirmed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_reminder_at"])
 
     class Meta:
         ordering = ["nonconformity", "number"]
@@ -120,7 +123,9 @@ class CapaTask(models.Model):
     due_provisional = models.BooleanField(_("provisional due date"), default=False)
     assigned_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # The next working morning the due date is reminded while the task is open (sweep).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["next_reminder_at"])
 
     def __str__(self):
         return self.description[:40]

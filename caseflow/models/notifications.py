@@ -117,3 +117,33 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self):
         return f"{self.notification_id} {self.channel} {self.result}"
+
+
+class ReminderAcknowledgement(models.Model):
+    """A person saw a reminder of one deadline: the daily repeat to them stops; the
+    escalation up the ladder does not (only doing the step moves the deadline on)."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    notification = models.ForeignKey(Notification, on_delete=models.PROTECT, related_name="+")
+    # What is due: the sweep's kind ("case", "capa_task", …) and that row's id.
+    subject_kind = models.CharField(max_length=24)
+    object_id = models.PositiveIntegerField()
+    due_at = models.DateTimeField(_("due at"))
+    # The rung it was acknowledged at, and the role when it came to a role: repeats at
+    # this rung or below stop; a higher rung reaching the same person still goes out.
+    level = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("reminder acknowledgement")
+        verbose_name_plural = _("reminder acknowledgements")
+        constraints = [models.UniqueConstraint(
+            fields=["staff", "subject_kind", "object_id", "due_at"],
+            name="one_acknowledgement_per_deadline")]
+        indexes = [models.Index(fields=["subject_kind", "object_id", "due_at"],
+                                name="acknowledgement_deadline")]
+
+    def __str__(self):
+        return f"{self.staff} · {self.subject_kind}:{self.object_id}"

@@ -132,8 +132,11 @@ class ArchiveLoan(models.Model):
     decided_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     returned_at = models.DateTimeField(null=True, blank=True)
+    # When the borrower was first reminded that the dossier is overdue.
     overdue_reminded_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # The next working morning the return date is reminded while the dossier is out.
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["next_reminder_at"])
 
     def __str__(self):
         return f"{self.archive} → {self.borrower}"
@@ -178,6 +181,24 @@ class ConflictAnalysis(models.Model):
     class Meta:
         verbose_name = _("conflict-of-interest analysis")
         verbose_name_plural = _("conflict-of-interest analyses")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class ConflictAnalysisDeadline(models.Model):
+    """R9.03: the date by which a year's conflict-of-interest analysis is due, held so
+    that the deadline sweep reminds it like any other due-dated row until the analysis
+    of that year is recorded."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    due_at = models.DateTimeField(_("due at"))
+    provisional = models.BooleanField(_("provisional due date"), default=False)
+    next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conflict-of-interest analysis deadline")
+        verbose_name_plural = _("conflict-of-interest analysis deadlines")
 
     def __str__(self):
         return str(self.year)

@@ -23,8 +23,9 @@ from caseflow.actions.intake import case_accept, case_assign, case_reject
 from caseflow.actions.nonconformities import deviation_record
 from caseflow.actions.notices import notice_send
 from caseflow.actions.preventive import preventive_action_propose
+from caseflow.actions.reminders import reminders_sweep
 from caseflow.actions.staff import declaration_sign, staff_create
-from caseflow.models import CalendarOverride, Role
+from caseflow.models import CalendarOverride, Notification, Role
 from caseflow.policies.transitions import TABLES
 from tests.personas import commit, complaint
 
@@ -112,6 +113,11 @@ def world(people, engagement, django_user_model):
     conflict = declaration_sign(staff=people.handler, kind="case", case=other,
                                 potential_conflict="远亲")
     override = CalendarOverride.objects.create(date=dt.date(2027, 1, 1), kind="holiday")
+    # The sweep on the morning the received complaint is first reminded: Liu Yang, its
+    # handler, gets the reminder (issue 12).
+    reminders_sweep(now=received.next_reminder_at)
+    reminder = Notification.objects.get(case=received, template="reminder",
+                                        recipient_staff=people.handler)
     outsider = django_user_model.objects.create_user("outsider", password="x")
     return {
         "who": who, "outsider": outsider, "case": received, "other": other,
@@ -120,6 +126,7 @@ def world(people, engagement, django_user_model):
         "document": document, "revision": document.revisions.get(), "change": change,
         "preventive": preventive, "inspection": inspection, "conflict": conflict,
         "override": override, "engagement": engagement, "people": people,
+        "reminder": reminder,
         "organization": engagement.client,
     }
 
@@ -296,6 +303,10 @@ def routes(w):
             ("get", "/api/conflict-analyses/", None, None, every(200)),
             ("post", "/api/conflict-analyses/", {"year": 2025, "findings": "无"}, "json",
              only(201, ["head", "deputy"], scope=every))],
+        # only whom the reminder went to acknowledges it
+        "api-notification-acknowledge": [("post", f"/api/notifications/{w['reminder'].pk}"
+                                                  "/acknowledge/", {}, "json",
+                                          every(403, project=200))],
         "api-dashboard": [("get", "/api/dashboard/", None, None, only(
             200, ["gm", "qm", "head", "deputy", "office", "qa"], scope=every))],
         "api-export": [("get", "/api/exports/cases.csv", None, None, every(200))],

@@ -42,6 +42,7 @@ from caseflow.models import (
     DisclosureRequest,
     Engagement,
     InternalInspection,
+    Notification,
     Organization,
     PreventiveAction,
 )
@@ -57,7 +58,7 @@ PK_MODELS = {
     "change-requests": ChangeRequest, "archives": ArchiveRecord, "loans": ArchiveLoan,
     "disclosures": DisclosureRequest, "organizations": Organization,
     "engagements": Engagement, "declarations": Declaration,
-    "calendar": CalendarOverride,
+    "calendar": CalendarOverride, "notifications": Notification,
 }
 # The head (every check), and one persona for each kind of access besides: the office that
 # receives, the approver, the handler, the recused verifier, a committee member. The

@@ -17,6 +17,8 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from caseflow.actions.reminders import reminders_sweep
+from caseflow.models import Case, Notification
 from caseflow.workdays import CHINA
 from tests.api.demo_api import headers, schema
 from tests.api.steps import PDF
@@ -97,6 +99,15 @@ def notice(detail, kind):
     return found
 
 
+def first_reminder(case_id, staff_id):
+    """The deadline sweep (time-driven: `run_due`) on the morning the case's deadline is
+    first reminded; the id of the reminder it queued for `staff_id`."""
+    case = Case.objects.get(pk=case_id)
+    reminders_sweep(now=case.next_reminder_at)
+    return Notification.objects.get(case=case, template="reminder",
+                                    recipient_staff_id=staff_id).pk
+
+
 def complaint_tour(tour):
     """R8.03–R8.07, R8.13, R8.16, X1 on the demo complaint about an emission report: the
     office sees who complained (the reveal is recorded), the head accepts (the office
@@ -106,7 +117,8 @@ def complaint_tour(tour):
     the head returns it once, then reviews; the quality manager approves; the office
     sends the result by registered mail to the complainant and to the engagement's
     client (R8.09) and records its receipt; the notice and the
-    evidence open for the office; the head reports the internal problem found."""
+    evidence open for the office; the head reports the internal problem found. The
+    handler acknowledges the first reminder of the investigation's target (issue 12)."""
     project = tour.staff_id("project")
     case_id = tour.find_case("office", kind="complaint", state="received", q="排放量数据")
     case = tour.call("office", "cases_retrieve", id=case_id)["case"]
@@ -126,6 +138,9 @@ def complaint_tour(tour):
     tour.step("head", case_id, "set_target", {"step": "investigation", "working_days": 15})
     tour.step("head", case_id, "assign", {"handler": project})
     tour.step("project", case_id, "evaluate", {"valid": True, "reasoning": "材料具体，可核实"})
+    acknowledged = tour.call("project", "notifications_acknowledge_create",
+                             id=first_reminder(case_id, project))
+    assert (acknowledged["subject_kind"], acknowledged["object_id"]) == ("case", case_id)
     tour.step("project", case_id, "record_finding", {
         "side": "submitter", "method": "on_site", "text": "投诉人提供计算表", "evidence": PDF},
         multipart=True)

@@ -11,18 +11,18 @@ from caseflow.actions.archives import (
     archive_loan_decide,
     archive_loan_request,
     archive_loan_return,
-    archive_loans_remind_overdue,
     archive_retention_extend,
     disclosure_client_notified,
     disclosure_mark_done,
     disclosure_request_create,
 )
-from caseflow.actions.conflict_analysis import conflict_analysis_record, conflict_analysis_remind
+from caseflow.actions.conflict_analysis import conflict_analysis_record
 from caseflow.actions.intake import case_reject, case_withdraw
+from caseflow.actions.time_driven import run_due
 from caseflow.errors import InvalidInput, RoleRequired, TransitionNotAllowed
 from caseflow.models import ArchiveRecord, Notification
 from caseflow.workdays import CHINA
-from tests.personas import commit, complaint
+from tests.personas import clock_at, commit, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -70,23 +70,31 @@ def test_r10_04_retention_only_extends_at_a_clients_request(people):
 
 def test_r10_02_borrowing_needs_the_heads_approval_and_a_return_date(people):
     """R10.02: a loan has a purpose and a future return date; only the head approves,
-    not for himself; the return is recorded; an overdue one is reminded once."""
-    archive = closed_case(people).archive
-    with pytest.raises(InvalidInput):
-        archive_loan_request(archive=archive, borrower=people.handler, purpose="复核",
-                             return_due_on=timezone.localdate())
-    loan = archive_loan_request(archive=archive, borrower=people.handler, purpose="复核",
-                                return_due_on=timezone.localdate() + dt.timedelta(days=7))
-    with pytest.raises(RoleRequired):
-        archive_loan_decide(loan=loan, approve=True, acting_user=people.office)
-    with pytest.raises(TransitionNotAllowed):
-        archive_loan_return(loan=loan, acting_user=people.office)
-    loan = archive_loan_decide(loan=loan, approve=True, acting_user=people.head)
-    later = timezone.now() + dt.timedelta(days=10)
-    assert [x.pk for x in archive_loans_remind_overdue(now=later)] == [loan.pk]
-    assert archive_loans_remind_overdue(now=later) == []
-    assert Notification.objects.filter(template="loan_overdue").count() == 2
-    assert archive_loan_return(loan=loan, acting_user=people.office).returned_at
+    not for himself; the return is recorded; an overdue one is reminded to the borrower
+    on each working morning by the deadline sweep, never twice for one morning."""
+    with clock_at(people, dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
+        archive = closed_case(people).archive
+        with pytest.raises(InvalidInput):
+            archive_loan_request(archive=archive, borrower=people.handler, purpose="复核",
+                                 return_due_on=timezone.localdate())
+        loan = archive_loan_request(archive=archive, borrower=people.handler, purpose="复核",
+                                    return_due_on=dt.date(2026, 11, 9))
+        with pytest.raises(RoleRequired):
+            archive_loan_decide(loan=loan, approve=True, acting_user=people.office)
+        with pytest.raises(TransitionNotAllowed):
+            archive_loan_return(loan=loan, acting_user=people.office)
+        loan = archive_loan_decide(loan=loan, approve=True, acting_user=people.head)
+    overdue_morning = dt.datetime(2026, 11, 10, 9, 0, tzinfo=CHINA)
+    with time_machine.travel(overdue_morning):
+        run_due(now=overdue_morning)
+        run_due(now=overdue_morning)
+        [reminder] = Notification.objects.filter(template="reminder", about=f"loan:{loan.pk}")
+        assert reminder.recipient_staff == people.handler
+        assert reminder.context["threshold"] == "overdue"
+        loan.refresh_from_db()
+        assert loan.overdue_reminded_at == overdue_morning
+        assert archive_loan_return(loan=loan, acting_user=people.office).returned_at
+        assert loan.__class__.objects.get(pk=loan.pk).next_reminder_at is None
 
 
 def test_r10_03_disclosure_needs_consent_or_law_and_then_the_clients_notice(people):
@@ -115,19 +123,29 @@ def test_r10_03_disclosure_needs_consent_or_law_and_then_the_clients_notice(peop
 
 
 def test_r9_03_yearly_analysis_is_recorded_by_the_head_and_reminded_when_due(people):
-    """R9.03: from 1 December without the year's analysis the head is reminded, once;
-    recording it (only the head may) stops the reminders."""
-    with time_machine.travel(dt.datetime(2026, 11, 30, 9, 0, tzinfo=CHINA)):
-        assert conflict_analysis_remind(now=timezone.now()) is None
-    with time_machine.travel(dt.datetime(2026, 12, 1, 9, 0, tzinfo=CHINA)):
-        assert conflict_analysis_remind(now=timezone.now()).recipient_role == "department_head"
-        assert conflict_analysis_remind(now=timezone.now()) is None
+    """R9.03: the year's analysis is due by 1 December (Tuesday in 2026): the head is
+    reminded two working days ahead (Friday 27 November), on the day and each working
+    morning after, the quality manager too once it is overdue; recording it (only the
+    head may) stops the reminders."""
+    def sweep(day):
+        moment = dt.datetime(2026, day[0], day[1], 9, 0, tzinfo=CHINA)
+        with time_machine.travel(moment):
+            run_due(now=moment)
+        return sorted((n.template, n.recipient_role, n.context["threshold"])
+                      for n in Notification.objects.filter(
+                          about="conflict_analysis:2026", created_at__gte=moment))
+
+    assert sweep((11, 26)) == []
+    assert sweep((11, 27)) == [("reminder", "department_head", "due_soon")]
+    assert sweep((11, 30)) == []
+    assert sweep((12, 1)) == [("reminder", "department_head", "due_today")]
+    assert sweep((12, 2)) == [("escalation", "quality_manager", "overdue"),
+                              ("reminder", "department_head", "overdue")]
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, 0, tzinfo=CHINA)):
         with pytest.raises(RoleRequired):
             conflict_analysis_record(year=2026, findings="无", acting_user=people.office)
         conflict_analysis_record(year=2026, findings="未发现新的利益冲突",
                                  acting_user=people.head)
         with pytest.raises(InvalidInput):
             conflict_analysis_record(year=2026, findings="again", acting_user=people.head)
-    Notification.objects.filter(about="conflict_analysis:2026").update(about="x")
-    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 0, tzinfo=CHINA)):
-        assert conflict_analysis_remind(now=timezone.now()) is None
+    assert sweep((12, 3)) == []

@@ -15,4 +15,5 @@ class Command(BaseCommand):
             f"Recomputed {len(changed.cases)} deadline(s), "
             f"{len(changed.filing_windows)} appeal filing window(s), "
             f"{len(changed.tasks)} task due date(s), "
-            f"{len(changed.inspections)} inspection target(s).")
+            f"{len(changed.inspections)} inspection target(s); "
+            f"{changed.reminders_moved} reminder moment(s) moved.")

@@ -28,6 +28,10 @@ class Command(BaseCommand):
                           f"{', '.join(result.closed_appeals) or 'none'}")
         self.stdout.write(f"Nonconformities opened for missed acceptance: "
                           f"{', '.join(result.nonconformities_opened) or 'none'}")
-        self.stdout.write(f"Overdue archive loans reminded: {len(result.loans_reminded)}")
-        if result.conflict_analysis_reminded:
-            self.stdout.write("The yearly conflict-of-interest analysis is due: head reminded.")
+        reminders = result.reminders
+        self.stdout.write(f"Deadline sweep: {reminders.swept} due item(s), "
+                          f"{reminders.reminders} reminder(s), "
+                          f"{reminders.escalations} escalation(s) queued")
+        if reminders.failed:
+            self.stdout.write(f"Failed, tried again in an hour: {', '.join(reminders.failed)}")
+        self.stdout.write(f"Daily digests queued: {result.digests}")

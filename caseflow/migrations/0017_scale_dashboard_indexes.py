@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0015_notice_email_server_reply'),
+        ('caseflow', '0016_reminder_sweep'),
     ]
 
     operations = [
