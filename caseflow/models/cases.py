@@ -120,7 +120,7 @@ class Case(models.Model):
                                     related_name="+")
 
     # Stored deadline (X1): what is due next, by when, and of which kind.
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     due_step = models.CharField(_("due step"), max_length=32, blank=True)
     deadline_kind = models.CharField(_("deadline kind"), max_length=8,
                                      choices=DeadlineKind.choices, blank=True)
@@ -180,8 +180,9 @@ class Case(models.Model):
             # load per handler, overdue) read this index alone, never the closed cases.
             models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
                          condition=OPEN_CASE),
-            models.Index(fields=["due_at", "number"], name="case_open_due",
-                         condition=OPEN_CASE),
+            # The lists' order (soonest deadline first, closed cases last), and the
+            # overdue and due-soon ranges.
+            models.Index(fields=["due_at", "number"], name="case_due"),
         ]
 
     def __str__(self):
@@ -286,6 +287,12 @@ class Declaration(models.Model):
     class Meta:
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
+        indexes = [
+            # X9: the cases someone is prohibited from, read on every list they open; a
+            # few rows among a commitment per person per case.
+            models.Index(fields=["staff"], name="declaration_prohibited",
+                         condition=models.Q(ruling="prohibit")),
+        ]
 
     def __str__(self):
         return f"{self.staff} · {self.get_kind_display()}"

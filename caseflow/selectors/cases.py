@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
 from caseflow.models import (
     AnalysisCycle,
+    CapaTask,
     Case,
     CaseEvent,
     Declaration,
     Finding,
+    Nonconformity,
     Notice,
     Role,
     Staff,
@@ -29,6 +31,10 @@ OVERSIGHT_ROLES = (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE, Role.QUALITY_MANAGE
                    Role.GENERAL_MANAGER, Role.QUALITY_ASSURANCE)
 
 
+# A visibility arm with more cases than this is an EXISTS rather than a list of ids.
+VISIBLE_IDS_READ = 2000
+
+
 def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     """Cases `staff` may see, soonest deadline first. The order depends only on each
     case's own deadline and number, never on who submitted it (R8.11)."""
@@ -38,12 +44,23 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
         # and those they carry out a task of (R7.05). Signing a per-case commitment
         # (R9.01) opens nothing: it comes before being assigned, and the file opens with
         # the assignment.
+        # No join that multiplies rows (so no DISTINCT over the whole list): each arm is
+        # the case's own column, or its ids read first when few (PostgreSQL then knows
+        # how few cases the person sees), else an EXISTS on the case's row.
         roles = [a.role for a in staff.role_assignments.all()]
-        visible = (Q(handler=staff) | Q(nonconformity__responsible_role__in=roles)
-                   | Q(nonconformity__cycles__tasks__owner=staff))
+        visible = Q(handler=staff)
+        for related, case_field in (
+                (Nonconformity.objects.filter(responsible_role__in=roles), "case"),
+                (CapaTask.objects.filter(owner=staff), "cycle__nonconformity__case")):
+            ids = list(related.values_list(f"{case_field}_id", flat=True)[:VISIBLE_IDS_READ + 1])
+            if len(ids) > VISIBLE_IDS_READ:
+                visible |= Exists(related.filter(**{case_field: OuterRef("pk")}))
+            elif ids:
+                visible |= Q(pk__in=ids)
         if staff.has_role(Role.COMMITTEE_MEMBER):
-            visible |= Q(state=S.COMMITTEE) | Q(events__action="committee_decided")
-        cases = cases.filter(visible).distinct()
+            visible |= Q(state=S.COMMITTEE) | Exists(CaseEvent.objects.filter(
+                case=OuterRef("pk"), action="committee_decided"))
+        cases = cases.filter(visible)
     # X9: whoever is recused from a case sees nothing of it, whatever their role (a case
     # about them, R8.14; work they performed, R8.15; a decision they made, X11; ...).
     cases = cases.exclude(recused_cases(staff))
