@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
 from caseflow.models import (
@@ -13,6 +14,7 @@ from caseflow.models import (
     CapaTask,
     Case,
     CaseEvent,
+    CaseNumberAlias,
     Declaration,
     Finding,
     Nonconformity,
@@ -65,6 +67,93 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     # about them, R8.14; work they performed, R8.15; a decision they made, X11; ...).
     cases = cases.exclude(recused_cases(staff))
     return cases.order_by(F("due_at").asc(nulls_last=True), "number")
+
+
+class HasTextGram(Func):
+    """PostgreSQL: whether a case's number, subject or description contains a term of one
+    or two characters, through the GIN index over `caseflow_text_grams` (migration 0018:
+    the text's characters and pairs of characters, upper-cased as `icontains` compares)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, term: str):
+        super().__init__(F("number"), F("subject"), F("description"), Value(term))
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        number, subject, description, term = (sql for sql, _ in compiled)
+        params = [p for _, params in compiled for p in params]
+        return (f"caseflow_text_grams({number}, {subject}, {description}) "
+                f"@> ARRAY[upper({term}::text)]", params)
+
+
+class IdAmong(Func):
+    """PostgreSQL: `id = ANY(%s)` with the ids as one array parameter (thousands of ids
+    are one value, not thousands of placeholders)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]):
+        super().__init__(F("pk"))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{sql} = ANY(%s)", [*params, self.ids]
+
+
+# Terms this short have no trigram: PostgreSQL finds them through the character grams.
+GRAM_TERM_LENGTH = 2
+# A short term in more cases than this is common: the list's own order meets its cases at
+# once, so each row is tested as it comes (a substring test). Rarer, its cases are read
+# from the grams' index first.
+GRAM_IDS_READ = 10000
+# A search matching more former numbers than this finds the cases of the first ones only.
+ALIASES_SEARCHED = 1000
+
+EXPECTED_CASES_WITH_GRAM = """
+SELECT coalesce((
+    SELECT f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
+        AS u(e, f)
+    WHERE schemaname = current_schema() AND tablename = 'caseflow_case_text_grams'
+        AND e = upper(%s::text)), 0)
+    * (SELECT reltuples FROM pg_class WHERE oid = 'caseflow_case'::regclass)
+"""
+
+
+def expected_cases_with_gram(term: str) -> float:
+    """How many cases hold `term`, by PostgreSQL's statistics of the grams' index (its
+    most common characters and pairs); none for a term too rare to be among them."""
+    with connection.cursor() as cursor:
+        cursor.execute(EXPECTED_CASES_WITH_GRAM, [term])
+        return float(cursor.fetchone()[0] or 0)
+
+
+def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The cases whose number, subject or description contains `text` (any script:
+    Chinese has no spaces to split words on), or that once had a number containing it.
+
+    Only the case's own columns are in the OR, so PostgreSQL combines its indexes: the
+    trigram indexes (migration 0007) for three characters or more. A term of one or two
+    characters (common in Chinese) has no trigram: unless it is common, its cases are
+    read first from the character grams' index (migration 0018). Former numbers (aliases,
+    rare) are read first too. SQLite tests every row."""
+    text = text.strip()
+    if not text:
+        return cases
+    matches = (Q(number__icontains=text) | Q(subject__icontains=text)
+               | Q(description__icontains=text))
+    if (connection.vendor == "postgresql" and len(text) <= GRAM_TERM_LENGTH
+            and expected_cases_with_gram(text) <= GRAM_IDS_READ):
+        ids = list(Case.objects.filter(HasTextGram(text)).order_by()
+                   .values_list("pk", flat=True)[:GRAM_IDS_READ + 1])
+        if len(ids) <= GRAM_IDS_READ:  # (else the statistics are behind: test each row)
+            matches = Q(IdAmong(ids))
+    former = list(CaseNumberAlias.objects.filter(number__icontains=text)
+                  .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
+    if former:
+        matches |= Q(pk__in=former)
+    return cases.filter(matches)
 
 
 # "Due soon" as the dashboard counts it: within this many working days.
