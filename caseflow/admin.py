@@ -178,8 +178,17 @@ class StaffAdmin(SimpleHistoryAdmin):
     list_filter = ["role_assignments__role", "is_active"]
     search_fields = ["display_name", "user__username", "email"]
     inlines = [RoleAssignmentInline]
-    # Chat binding goes through staff_telegram_link (the bot's /start).
+    # Chat binding goes through staff_telegram_link (the bot's /start). WeCom and DingTalk
+    # ids are typed in, here or on the person's profile; clearing a "broken at" tries the
+    # link again (after adding the person to the platform's app, say).
     readonly_fields = ["telegram_chat_id"]
+    fieldsets = [
+        (None, {"fields": ["user", "display_name", "language", "email", "is_active"]}),
+        (_("Channels"), {"fields": [
+            "notify_by_email", "notify_by_telegram", "telegram_chat_id", "telegram_broken_at",
+            "wecom_user_id", "wecom_broken_at", "dingtalk_user_id", "dingtalk_broken_at",
+            "channel_order"]}),
+    ]
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

@@ -273,12 +273,30 @@ TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.tel
 TELEGRAM_RATE_GLOBAL = float(os.environ.get("TELEGRAM_RATE_GLOBAL", "30"))
 TELEGRAM_RATE_PER_CHAT = float(os.environ.get("TELEGRAM_RATE_PER_CHAT", "1"))
 
+# --- WeCom (企业微信) and DingTalk (钉钉): the body's internal apps ---------------------
+# Each is off until all three of its values are set (caseflow.channels.wecom / .dingtalk).
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "")
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "")
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")
+WECOM_API_BASE_URL = os.environ.get("WECOM_API_BASE_URL", "https://qyapi.weixin.qq.com")
+DINGTALK_APP_KEY = os.environ.get("DINGTALK_APP_KEY", "")
+DINGTALK_APP_SECRET = os.environ.get("DINGTALK_APP_SECRET", "")
+DINGTALK_AGENT_ID = os.environ.get("DINGTALK_AGENT_ID", "")
+DINGTALK_API_BASE_URL = os.environ.get("DINGTALK_API_BASE_URL", "https://oapi.dingtalk.com")
+
 # --- Notifications -------------------------------------------------------------------
 # How a staff member is reached, in order of preference: the first channel that has an
 # address for them (dotted paths; each implements caseflow.channels.base.Channel). Email
 # is last: it is also the fallback when a channel before it refuses for good.
+# Each messenger is skipped for a person it does not reach (not configured, not linked);
+# a person may put the messengers in their own order on their profile.
 CASEFLOW_CHANNELS = env_list(
-    "CASEFLOW_CHANNELS", "bots.transport.TelegramChannel,caseflow.channels.email.EmailChannel")
+    "CASEFLOW_CHANNELS",
+    "caseflow.channels.wecom.WeComChannel,caseflow.channels.dingtalk.DingTalkChannel,"
+    "bots.transport.TelegramChannel,caseflow.channels.email.EmailChannel")
+# A reminder's acknowledgement link (WeCom, DingTalk cards) works this long after the
+# reminder was queued; later reminders carry later links.
+CASEFLOW_ACKNOWLEDGE_LINK_HOURS = int(os.environ.get("CASEFLOW_ACKNOWLEDGE_LINK_HOURS", "72"))
 # Links in messages point here (the staff pages' /staff/cases/<id>/, the public /track/).
 CASEFLOW_SITE_URL = os.environ.get("CASEFLOW_SITE_URL", "http://127.0.0.1:8000")
 
@@ -377,7 +395,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # httpx logs every request URL at INFO, and a Bot API URL carries the bot's token.
+        # httpx logs every request URL at INFO, and a Bot API URL carries the bot's token
+        # (WeCom's and DingTalk's their access token, their gettoken the app's secret).
         "httpx": {"level": "WARNING"},
     },
 }

@@ -88,3 +88,29 @@ def bot_api(settings):
     settings.TELEGRAM_API_BASE_URL = server.base_url
     yield server
     server.stop()
+
+
+@pytest.fixture
+def wecom_api(settings):
+    """A fake WeCom server on 127.0.0.1 (tests/fakes/wecom.py); the settings point the
+    WeCom channel at it. Members are added by the test (`add_user`)."""
+    from tests.fakes.wecom import FakeWeCom
+
+    server = FakeWeCom().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dingtalk_api(settings):
+    """A fake DingTalk server on 127.0.0.1 (tests/fakes/dingtalk.py); the settings point
+    the DingTalk channel at it."""
+    from tests.fakes.dingtalk import FakeDingTalk
+
+    server = FakeDingTalk().start()
+    for name, value in server.settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()

@@ -12,13 +12,14 @@ from api.fields import CalendarDateField, CalendarDateTimeField
 from api.filters import CaseFilter
 from api.serializers import CaseDetailSerializer, CaseListSerializer, IdentitySerializer
 from api.strict import strict_is_valid
-from api.transitions import STEPS, VisibleCase
+from api.transitions import STEP_INPUTS, VisibleCase, step_arguments
 from api.uploads import WITH_FILES, DocumentField, takes_files
 from api.views.base import perform, validated
 from caseflow.actions.case_files import case_file_open
 from caseflow.actions.intake import PartyDetails, case_register
 from caseflow.actions.notices import notice_file_open
 from caseflow.actions.parties import party_erase, party_identity_redacted, party_identity_reveal
+from caseflow.actions.steps import step_take
 from caseflow.documents import ACCEPTED
 from caseflow.errors import InvalidInput
 from caseflow.models import Case, Channel, Engagement, Organization, Party, Scope, Staff
@@ -164,21 +165,22 @@ class TransitionView(APIView):
         serializer = self.input(data=request.data, context={"staff": request.staff})
         strict_is_valid(serializer)
         with transaction.atomic():
-            STEPS[self.name].perform(case, request.staff, dict(serializer.validated_data))
+            step_take(case=case, name=self.name, acting_user=request.staff,
+                      **step_arguments(self.name, dict(serializer.validated_data)))
         return case_file(request, visible_case(request, pk))
 
 
 def transition_views() -> dict[str, type[TransitionView]]:
     """One view class per step, so the schema documents each step's own payload."""
     views = {}
-    for name, step in STEPS.items():
-        attributes = {"name": name, "input": step.input}
-        if takes_files(step.input):
+    for name, step_input in STEP_INPUTS.items():
+        attributes = {"name": name, "input": step_input}
+        if takes_files(step_input):
             attributes["parser_classes"] = WITH_FILES
         view = type(f"{name.title().replace('_', '')}TransitionView", (TransitionView,),
                     attributes)
         views[name] = extend_schema_view(post=extend_schema(
-            request=step.input, responses=CaseDetailSerializer,
+            request=step_input, responses=CaseDetailSerializer,
             operation_id=f"cases_transition_{name}",
             summary=f"Take the step '{name}' on a case"))(view)
     return views

@@ -8,9 +8,10 @@ delivered twice re-reads the row and finds nothing to do.
 
 Recipients (X9): a role goes to its holders, or to its deputies and delegates where a
 holder is recused from the case; a recused person is never told about the case. Each
-person gets the first channel in `settings.CASEFLOW_CHANNELS` that reaches them; a channel
-that refuses for good (a blocked bot) is marked broken and the next one is tried, email
-last, and email even when unchosen rather than nobody being told.
+person gets the first channel that reaches them, in their own order of messengers, then in
+`settings.CASEFLOW_CHANNELS`'s; a channel that refuses for good (a blocked bot, a WeCom id
+that left) is marked broken and the next one is tried, email last, and email even when
+unchosen rather than nobody being told.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from caseflow.actions.acknowledgement_links import link_buttons
 from caseflow.channels.base import (
     Channel,
     DeliveryError,
@@ -177,11 +179,11 @@ def deliver_to_everyone(run: Run, recipients: list[Recipient]) -> list[Outcome]:
 
 
 def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
-    """The first channel that reaches the person; on a refusal for good the next one;
-    the email on file as the last resort."""
+    """The first channel that reaches the person, in their own order; on a refusal for
+    good the next one; the email on file as the last resort."""
     tried: set[str] = set()
     refused = None
-    for channel in run.channels:
+    for channel in in_preferred_order(staff, run.channels):
         address = channel.address_for(staff)
         if not address:
             continue
@@ -206,6 +208,13 @@ def deliver_to_staff(run: Run, staff: Staff) -> Outcome:
     return Outcome(Reach.GIVEN_UP, error=error)
 
 
+def in_preferred_order(staff: Staff, channels: list[Channel]) -> list[Channel]:
+    """The messengers the person put first (their profile), in their order; then the
+    others in the body's order (settings.CASEFLOW_CHANNELS), which ends with email."""
+    rank = {name: position for position, name in enumerate(staff.preferred_channels)}
+    return sorted(channels, key=lambda c: (0, rank[c.name]) if c.name in rank else (1, 0))
+
+
 def deliver_by_email(run: Run, recipient: Recipient) -> Outcome:
     """A party or an organization: by email only, in their language."""
     channel = next((c for c in run.channels if c.name == EmailChannel.name), EmailChannel())
@@ -216,7 +225,7 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
                 language: str) -> Outcome:
     notification = run.notification
     try:
-        message = message_for(run, staff, language)
+        message = message_for(run, staff, language, channel)
         sent = channel.send(address, message)
     except DeliveryError as error:  # RateLimited too: wait as long as it asked
         text = redacted(str(error), address)
@@ -238,9 +247,11 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
     return Outcome(Reach.SENT, channel.name, sent=sent)
 
 
-def message_for(run: Run, staff: Staff | None, language: str) -> Message:
+def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) -> Message:
     """The message in the person's language, with an email Message-ID fixed per row and
-    person: a retry that repeats a message the server took is recognisable as such."""
+    person: a retry that repeats a message the server took is recognisable as such. On a
+    channel that acknowledges by link (WeCom, DingTalk) a staff member's has its buttons:
+    their own acknowledgement link, and the case's page."""
     notification = run.notification
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_message
@@ -251,6 +262,9 @@ def message_for(run: Run, staff: Staff | None, language: str) -> Message:
         if language not in run.messages:
             run.messages[language] = notification_message(notification, language=language)
         message = run.messages[language]
+        if staff is not None and getattr(channel, "acknowledges_by_link", False):
+            with translation.override(language):
+                message = replace(message, buttons=link_buttons(notification, staff))
     who = staff.pk if staff else "party"
     message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
     return replace(message, headers={"Message-ID": message_id, **message.headers})

@@ -54,6 +54,27 @@ def staff_telegram_broken(*, staff: Staff, reason: str) -> Staff:
     return staff
 
 
+# The column that records each messenger's broken link.
+BROKEN_AT = {"telegram": "telegram_broken_at", "wecom": "wecom_broken_at",
+             "dingtalk": "dingtalk_broken_at"}
+
+
+@transaction.atomic
+def staff_messenger_broken(*, staff: Staff, messenger: str, reason: str) -> Staff:
+    """WeCom or DingTalk said the person's user id reaches nobody (they left, the id is
+    wrong, or they are outside the app's visible range): messages go by the next channel
+    until the id is corrected or tried again on the profile. The first moment is kept."""
+    if messenger == "telegram":
+        return staff_telegram_broken(staff=staff, reason=reason)
+    column = BROKEN_AT[messenger]
+    staff = Staff.objects.select_for_update().get(pk=staff.pk)
+    if getattr(staff, column) is None:
+        setattr(staff, column, timezone.now())
+        staff._change_reason = reason[:100]
+        staff.save(update_fields=[column])
+    return staff
+
+
 @transaction.atomic
 def staff_telegram_unlink(*, staff: Staff) -> Staff:
     staff = Staff.objects.select_for_update().get(pk=staff.pk)

@@ -1,2 +1,3 @@
 """Channels: how a message reaches a person. `base` is the interface; each messenger is one
-class (email here, Telegram in `bots.transport`), listed in settings.CASEFLOW_CHANNELS."""
+class (email, WeCom and DingTalk here, Telegram in `bots.transport`), listed in
+settings.CASEFLOW_CHANNELS. `platform_api` is what WeCom's and DingTalk's share."""

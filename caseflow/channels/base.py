@@ -77,6 +77,9 @@ class PermanentFailure(Exception):
 
 class Channel(Protocol):
     name: ClassVar[str]
+    # A channel that shows links but hands no button presses back (WeCom, DingTalk) sets
+    # `acknowledges_by_link = True`: a reminder to a person then carries their own
+    # acknowledgement link (caseflow.actions.acknowledgement_links).
 
     def address_for(self, staff: Staff) -> str | None:
         """Where this person is reached on this channel, or None (not linked, broken,

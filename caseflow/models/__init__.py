@@ -29,9 +29,15 @@ from caseflow.models.cases import (
 )
 from caseflow.models.events import AppendOnly, CaseEvent
 from caseflow.models.notices import NOTICE_TITLES, Notice, NoticeSending
-from caseflow.models.notifications import DeliveryAttempt, Notification, ReminderAcknowledgement
+from caseflow.models.notifications import (
+    AcknowledgementLinkUse,
+    DeliveryAttempt,
+    Notification,
+    ReminderAcknowledgement,
+)
 from caseflow.models.people import (
     Engagement,
+    Messenger,
     Organization,
     Party,
     Role,
@@ -53,8 +59,8 @@ from caseflow.models.records import (
 __all__ = [
     "FINAL_STATE_NAMES",
     "OPEN_CASE",
-    "NOTICE_TITLES", "AnalysisCycle", "ArchiveLoan", "ArchiveRecord", "CapaTask",
-    "CapaTaskProgress",
+    "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
+    "ArchiveRecord", "CapaTask", "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",
     "DisclosureRequest",
     "DocumentRevision", "InternalInspection", "Nonconformity", "NonconformitySource",
@@ -64,6 +70,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment", "Scope",
-    "Staff",
+    "Messenger", "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment",
+    "Scope", "Staff",
 ]

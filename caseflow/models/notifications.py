@@ -147,3 +147,22 @@ class ReminderAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.staff} · {self.subject_kind}:{self.object_id}"
+
+
+class AcknowledgementLinkUse(models.Model):
+    """A reminder's acknowledgement link (a signed URL in its WeCom or DingTalk card, one
+    per notification and person) that was used: each works once."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.PROTECT,
+                                     related_name="acknowledgement_link_uses")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    used_at = models.DateTimeField(_("used at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notification", "staff"],
+                                               name="acknowledgement_link_used_once")]
+        verbose_name = _("acknowledgement link used")
+        verbose_name_plural = _("acknowledgement links used")
+
+    def __str__(self):
+        return f"{self.notification_id} · {self.staff_id} · {self.used_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -50,6 +51,32 @@ class Organization(models.Model):
         return self.name
 
 
+class Messenger(models.TextChoices):
+    """The chat channels a person may link and put in their own order; email is not one:
+    it comes after them all, and takes over when none reaches the person."""
+
+    WECOM = "wecom", _("WeCom (企业微信)")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+    TELEGRAM = "telegram", _("Telegram")
+
+
+# A WeCom or DingTalk user id as their admin consoles show it (WeCom: 1-64 letters,
+# digits and _-@.; DingTalk's are digits and letters, sometimes with a dash).
+validate_messenger_user_id = RegexValidator(
+    r"\A[A-Za-z0-9_.@-]{1,64}\Z", _("A user id is 1 to 64 letters, digits or _ - @ ."))
+
+
+def validate_channel_order(value: str) -> None:
+    """Messenger names separated by commas, each once (Staff.channel_order)."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in Messenger.values]
+    if unknown:
+        raise ValidationError(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)},
+                              code="unknown_channel")
+    if len(set(names)) < len(names):
+        raise ValidationError(_("Name each channel once in the order."), code="repeated")
+
+
 class Staff(models.Model):
     """A person with an account: body staff or an impartiality committee member."""
 
@@ -71,11 +98,37 @@ class Staff(models.Model):
     # the person links the chat again.
     telegram_broken_at = models.DateTimeField(_("Telegram link broken at"), null=True,
                                               blank=True)
+    # The person's user id in the body's WeCom / DingTalk organisation (internal app), and
+    # when the platform said it reaches nobody (left, or outside the app's visible range):
+    # email takes over until the id is corrected or the link is tried again.
+    wecom_user_id = models.CharField(_("WeCom user id"), max_length=64, blank=True,
+                                     validators=[validate_messenger_user_id])
+    wecom_broken_at = models.DateTimeField(_("WeCom link broken at"), null=True, blank=True)
+    dingtalk_user_id = models.CharField(_("DingTalk user id"), max_length=64, blank=True,
+                                        validators=[validate_messenger_user_id])
+    dingtalk_broken_at = models.DateTimeField(_("DingTalk link broken at"), null=True,
+                                              blank=True)
+    # Messenger names, first choice first ("dingtalk,wecom"); blank: the body's order
+    # (settings.CASEFLOW_CHANNELS). Email always comes after them.
+    channel_order = models.CharField(
+        _("preferred order of channels"), max_length=64, blank=True,
+        validators=[validate_channel_order],
+        help_text=_("Messenger names, first choice first, separated by commas: wecom, "
+                    "dingtalk, telegram. Empty: the body's order. Email always comes last."))
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["display_name"]
+        constraints = [
+            # One person per id: a reminder must never reach someone else (R8.13).
+            models.UniqueConstraint(fields=["wecom_user_id"],
+                                    condition=~models.Q(wecom_user_id=""),
+                                    name="one_staff_per_wecom_user"),
+            models.UniqueConstraint(fields=["dingtalk_user_id"],
+                                    condition=~models.Q(dingtalk_user_id=""),
+                                    name="one_staff_per_dingtalk_user"),
+        ]
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
 
@@ -84,6 +137,11 @@ class Staff(models.Model):
 
     def has_role(self, role: str) -> bool:
         return any(a.role == role for a in self.role_assignments.all())
+
+    @property
+    def preferred_channels(self) -> list[str]:
+        """The messengers in the person's own order (none: the body's order)."""
+        return [name for name in self.channel_order.split(",") if name in Messenger.values]
 
     def has_any_role(self, roles) -> bool:
         """Holds (or deputises for) any of `roles`."""

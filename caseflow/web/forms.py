@@ -4,7 +4,7 @@ the domain (case_submit refuses what the rules forbid); these check shape only."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.models import Scope, Staff
+from caseflow.models import Messenger, Scope, Staff
 
 TEXT = {"class": "field"}
 
@@ -125,8 +125,12 @@ class AddInformationForm(forms.Form):
     attachments = AttachmentsField(label=_("Attachments"), required=False)
 
 
+ORDER_CHOICES = [("", _("— the body's order —")), *Messenger.choices]
+
+
 class ProfileForm(forms.Form):
-    """A staff member's own settings (caseflow.actions.profile decides what is allowed)."""
+    """A staff member's own settings (caseflow.actions.profile decides what is allowed).
+    A "try again" box shows beside a WeCom or DingTalk link the platform refused."""
 
     language = forms.ChoiceField(label=_("Language"), choices=Staff.Language.choices)
     email = forms.EmailField(label=_("Email"), required=False)
@@ -134,6 +138,53 @@ class ProfileForm(forms.Form):
     notify_by_telegram = forms.BooleanField(
         label=_("Notify me by Telegram"), required=False,
         help_text=_("Link your Telegram chat first: send /start to the body's bot."))
+    wecom_user_id = forms.CharField(
+        label=_("WeCom user id"), required=False, max_length=64,
+        help_text=_("Your account (账号) in the body's WeCom, as its address book shows it; "
+                    "empty: no WeCom messages."))
+    retry_wecom = forms.BooleanField(
+        label=_("Try WeCom again with this id"), required=False,
+        help_text=_("WeCom refused this id. Tick when it is right again (or your "
+                    "administrator has added you to the app)."))
+    dingtalk_user_id = forms.CharField(
+        label=_("DingTalk user id"), required=False, max_length=64,
+        help_text=_("Your userid in the body's DingTalk (ask your administrator); empty: no "
+                    "DingTalk messages."))
+    retry_dingtalk = forms.BooleanField(
+        label=_("Try DingTalk again with this id"), required=False,
+        help_text=_("DingTalk refused this id. Tick when it is right again (or your "
+                    "administrator has added you to the app)."))
+    channel_first = forms.ChoiceField(label=_("Reach me first by"), choices=ORDER_CHOICES,
+                                      required=False)
+    channel_second = forms.ChoiceField(
+        label=_("Then by"), choices=ORDER_CHOICES, required=False,
+        help_text=_("A channel not linked, or refusing, is skipped; email comes last."))
+
+    ORDER = ("channel_first", "channel_second")
+    RETRY = {"retry_wecom": "wecom", "retry_dingtalk": "dingtalk"}
+    SETTINGS = ("language", "email", "notify_by_email", "notify_by_telegram",
+                "wecom_user_id", "dingtalk_user_id")
+
+    def __init__(self, *args, staff: Staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff.wecom_broken_at is None:
+            del self.fields["retry_wecom"]
+        if staff.dingtalk_broken_at is None:
+            del self.fields["retry_dingtalk"]
+
+    @classmethod
+    def initial_for(cls, staff: Staff) -> dict:
+        initial = {name: getattr(staff, name) for name in cls.SETTINGS}
+        initial.update(zip(cls.ORDER, staff.preferred_channels, strict=False))
+        return initial
+
+    def changes(self) -> dict:
+        """The profile action's arguments."""
+        data = self.cleaned_data
+        changes = {name: data[name] for name in self.SETTINGS}
+        changes["channel_order"] = [data[name] for name in self.ORDER if data.get(name)]
+        changes["retry"] = [m for name, m in self.RETRY.items() if data.get(name)]
+        return changes
 
 
 class CommitmentForm(forms.Form):

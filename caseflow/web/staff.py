@@ -24,9 +24,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from caseflow.actions.acknowledgement_links import (
+    LinkExpired,
+    acknowledgement_link_notification,
+    acknowledgement_link_read,
+    acknowledgement_link_use,
+    check_acknowledgement_link,
+)
 from caseflow.actions.parties import party_identity_reveal
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import declaration_sign
+from caseflow.actions.steps import step_take
 from caseflow.errors import (
     CaseflowError,
     Conflict,
@@ -35,6 +43,7 @@ from caseflow.errors import (
     RoleRequired,
     TransitionNotAllowed,
 )
+from caseflow.messages import notification_message
 from caseflow.models import Case, CaseKind, Declaration, Notification, Party, Role, Staff
 from caseflow.policies.impartiality import check_transition
 from caseflow.policies.oversight import check_management, is_management
@@ -61,12 +70,12 @@ from caseflow.web.labels import (
     state_label,
     step_label,
 )
-from caseflow.web.step_forms import STEPS
+from caseflow.web.step_forms import STEP_FORMS
 
 # A domain refusal answers as the API's would (api.errors): bad input 400, not this
 # person 403, not now 409.
 REFUSAL_STATUS = [(InvalidInput, 400), (RoleRequired, 403), (Recused, 403),
-                  (TransitionNotAllowed, 409), (Conflict, 409)]
+                  (TransitionNotAllowed, 409), (Conflict, 409), (LinkExpired, 410)]
 
 
 def refusal_status(refusal: CaseflowError) -> int:
@@ -169,7 +178,7 @@ def step_forms(case: Case, staff: Staff, names: list[str], bound=None) -> list[d
         if bound is not None and bound.prefix == name:
             form = bound
         else:
-            form = STEPS[name].form(case=case, viewer=staff, prefix=name)
+            form = STEP_FORMS[name](case=case, viewer=staff, prefix=name)
         offered.append({"name": name, "label": step_label(name), "form": form,
                         "advances": table[name].advances, "rule": table[name].rule,
                         "open": form is bound or table[name].advances})
@@ -204,19 +213,19 @@ def case_step(request, pk: int, step: str):
     """Take one step. "Not now" or "not you" answers before any complaint about the
     form (as the API does); the action checks again under its row lock."""
     case = visible_case(request, pk)
-    if step not in STEPS:
+    if step not in STEP_FORMS:
         raise Http404
     staff = request.staff
     try:
         check_transition(case, step, staff)
     except CaseflowError as refused:
         return case_response(request, case, refusal=refused, status=refusal_status(refused))
-    form = STEPS[step].form(request.POST, request.FILES, case=case, viewer=staff, prefix=step)
+    form = STEP_FORMS[step](request.POST, request.FILES, case=case, viewer=staff, prefix=step)
     if not form.is_valid():
         return case_response(request, case, bound=form, status=400)
     try:
         with transaction.atomic():
-            STEPS[step].perform(case, staff, form.arguments())
+            step_take(case=case, name=step, acting_user=staff, **form.arguments())
     except CaseflowError as refused:
         field = refused.field if refused.field in form.fields else None
         if isinstance(refused, InvalidInput) and field:
@@ -326,12 +335,12 @@ def dashboard(request):
 def profile(request):
     """Language, email and channels (caseflow.actions.profile says what may be set)."""
     staff = request.staff
-    initial = {f: getattr(staff, f) for f in ProfileForm.base_fields}
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(staff),
+                       staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                staff = staff_profile_update(staff=staff, **form.cleaned_data)
+                staff = staff_profile_update(staff=staff, **form.changes())
         except CaseflowError as refused:
             form.add_error(refused.field if refused.field in form.fields else None,
                            refused.message)
@@ -364,6 +373,32 @@ def annual_commitment_sign(request):
         return refused_page(request, refused.message, refusal_status(refused), refused.rule)
     messages.success(request, _("Commitment signed."))
     return redirect("staff:profile")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_page
+def acknowledge(request, token):
+    """A reminder's acknowledgement link (the button of a WeCom or DingTalk card): the
+    reminder shown with a button to acknowledge it (a link opened is never an action by
+    itself), recorded on POST, then the case. Another person's link is refused (403), so
+    are an expired one (410), a used one (409) and one we did not issue (400)."""
+    try:
+        link = acknowledgement_link_read(token)
+        check_acknowledgement_link(link, request.staff, now=timezone.now())
+        notification = acknowledgement_link_notification(link)
+        if request.method == "POST":
+            with transaction.atomic():
+                acknowledgement_link_use(token=token, acting_user=request.staff)
+            messages.success(request, _("Reminder acknowledged: it is not repeated to you "
+                                        "for this deadline."))
+            if notification.case_id is not None:
+                return redirect("staff:case", pk=notification.case_id)
+            return redirect("staff:home")
+    except CaseflowError as refused:
+        return refused_page(request, refused.message, refusal_status(refused), refused.rule)
+    message = notification_message(notification, language=translation.get_language())
+    return render(request, "staff/acknowledge.html", {**nav(request.staff), "message": message,
+                                                      "notification": notification})
 
 
 @require_POST

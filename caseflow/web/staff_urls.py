@@ -19,4 +19,6 @@ urlpatterns = [
     path("cases/<int:pk>/parties/<int:party_pk>/reveal/", staff.party_reveal,
          name="case-reveal"),
     path("cases/number/<str:number>/", staff.case_by_number, name="case-number"),
+    # WeCom and DingTalk cards link here (caseflow.actions.acknowledgement_links).
+    path("ack/<str:token>/", staff.acknowledge, name="acknowledge"),
 ]

@@ -7,62 +7,9 @@ what is typed; the actions refuse what the rules forbid.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseflow.actions.appeals import appeal_draft_ruling, appeal_organize, appeal_request_committee
-from caseflow.actions.committee import (
-    case_refer_committee,
-    case_refer_no_eligible,
-    committee_vote,
-)
-from caseflow.actions.complaints import (
-    complaint_close_without_reply,
-    complaint_evaluate,
-    complaint_propose,
-    complaint_record_finding,
-)
-from caseflow.actions.disputes import (
-    dispute_answer,
-    dispute_gm_approve,
-    dispute_mark_impartiality_related,
-    dispute_record_agreement,
-    dispute_refer_department_head,
-    dispute_refer_quality_manager,
-    dispute_resolve,
-)
-from caseflow.actions.handling import (
-    case_approve,
-    case_return_for_rework,
-    case_review,
-    case_send_decision,
-)
-from caseflow.actions.intake import (
-    case_accept,
-    case_assign,
-    case_correct_kind,
-    case_merge,
-    case_reject,
-    case_target_set,
-    case_withdraw,
-)
-from caseflow.actions.nonconformities import (
-    capa_task_assign,
-    case_report_internal_problem,
-    nonconformity_analyse,
-    nonconformity_confirm,
-    nonconformity_record_overdue,
-    nonconformity_return_plan,
-    nonconformity_sign_off_plan,
-    nonconformity_submit_report,
-    nonconformity_verify,
-    serious_review_approve,
-    serious_review_check,
-    serious_review_write,
-)
 from caseflow.actions.notices import SendingProof
 from caseflow.deadlines import DEFAULT_TARGETS
 from caseflow.documents import document_checked
@@ -318,65 +265,53 @@ class ReviewText(StepForm):
     text = long_text(_("Review"))
 
 
-@dataclass(frozen=True)
-class Step:
-    form: type[StepForm]
-    perform: Callable[[Case, Staff, dict], object]
-
-
-def kw(action):
-    """Call `action(case=…, acting_user=…, **arguments)`."""
-    def perform(case, staff, arguments):
-        return action(case=case, acting_user=staff, **arguments)
-    return perform
-
-
-STEPS: dict[str, Step] = {
+# The form of each step; what taking it does is caseflow.actions.steps.
+STEP_FORMS: dict[str, type[StepForm]] = {
     # every kind
-    "assign": Step(Handler, kw(case_assign)),
-    "withdraw": Step(Reason, kw(case_withdraw)),
-    "merge": Step(Merge, kw(case_merge)),
-    "correct_kind": Step(CorrectKind, kw(case_correct_kind)),
-    "report_internal_problem": Step(InternalProblem, kw(case_report_internal_problem)),
-    "refer_no_eligible": Step(Empty, kw(case_refer_no_eligible)),
-    "set_target": Step(Target, kw(case_target_set)),
-    "committee_vote": Step(Vote, kw(committee_vote)),
-    "accept": Step(Accept, kw(case_accept)),
-    "reject": Step(Reason, kw(case_reject)),
+    "assign": Handler,
+    "withdraw": Reason,
+    "merge": Merge,
+    "correct_kind": CorrectKind,
+    "report_internal_problem": InternalProblem,
+    "refer_no_eligible": Empty,
+    "set_target": Target,
+    "committee_vote": Vote,
+    "accept": Accept,
+    "reject": Reason,
     # complaints
-    "evaluate": Step(Evaluate, kw(complaint_evaluate)),
-    "evaluate_anonymous": Step(Evaluate, kw(complaint_evaluate)),
-    "record_finding": Step(RecordFinding, kw(complaint_record_finding)),
-    "propose": Step(Propose, kw(complaint_propose)),
-    "review": Step(Note, kw(case_review)),
-    "return_for_rework": Step(Reason, kw(case_return_for_rework)),
-    "approve": Step(Empty, kw(case_approve)),
-    "send_final_notice": Step(SendDecision, kw(case_send_decision)),
-    "close_without_reply": Step(Empty, kw(complaint_close_without_reply)),
+    "evaluate": Evaluate,
+    "evaluate_anonymous": Evaluate,
+    "record_finding": RecordFinding,
+    "propose": Propose,
+    "review": Note,
+    "return_for_rework": Reason,
+    "approve": Empty,
+    "send_final_notice": SendDecision,
+    "close_without_reply": Empty,
     # appeals
-    "organize": Step(Handler, kw(appeal_organize)),
-    "draft_ruling": Step(Ruling, kw(appeal_draft_ruling)),
-    "send_ruling": Step(SendDecision, kw(case_send_decision)),
-    "request_committee": Step(RequestCommittee, kw(appeal_request_committee)),
-    "refer_committee": Step(Reason, kw(case_refer_committee)),
+    "organize": Handler,
+    "draft_ruling": Ruling,
+    "send_ruling": SendDecision,
+    "request_committee": RequestCommittee,
+    "refer_committee": Reason,
     # disputes
-    "answer": Step(Answer, kw(dispute_answer)),
-    "record_agreement": Step(Agreement, kw(dispute_record_agreement)),
-    "refer_department_head": Step(Reason, kw(dispute_refer_department_head)),
-    "refer_quality_manager": Step(Reason, kw(dispute_refer_quality_manager)),
-    "resolve": Step(Outcome, kw(dispute_resolve)),
-    "mark_impartiality_related": Step(Reason, kw(dispute_mark_impartiality_related)),
-    "gm_approve": Step(Empty, kw(dispute_gm_approve)),
+    "answer": Answer,
+    "record_agreement": Agreement,
+    "refer_department_head": Reason,
+    "refer_quality_manager": Reason,
+    "resolve": Outcome,
+    "mark_impartiality_related": Reason,
+    "gm_approve": Empty,
     # nonconformities
-    "analyse": Step(Analyse, kw(nonconformity_analyse)),
-    "sign_off_plan": Step(Empty, kw(nonconformity_sign_off_plan)),
-    "return_plan": Step(Reason, kw(nonconformity_return_plan)),
-    "assign_task": Step(AssignTask, kw(capa_task_assign)),
-    "submit_report": Step(SubmitReport, kw(nonconformity_submit_report)),
-    "verify": Step(Verify, kw(nonconformity_verify)),
-    "record_overdue": Step(Empty, kw(nonconformity_record_overdue)),
-    "confirm": Step(Empty, kw(nonconformity_confirm)),
-    "write_serious_review": Step(ReviewText, kw(serious_review_write)),
-    "check_serious_review": Step(Empty, kw(serious_review_check)),
-    "approve_serious_review": Step(Empty, kw(serious_review_approve)),
+    "analyse": Analyse,
+    "sign_off_plan": Empty,
+    "return_plan": Reason,
+    "assign_task": AssignTask,
+    "submit_report": SubmitReport,
+    "verify": Verify,
+    "record_overdue": Empty,
+    "confirm": Empty,
+    "write_serious_review": ReviewText,
+    "check_serious_review": Empty,
+    "approve_serious_review": Empty,
 }

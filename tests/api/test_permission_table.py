@@ -16,12 +16,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from caseflow.actions.acknowledgement_links import acknowledgement_token
 from caseflow.actions.archives import archive_loan_request, disclosure_request_create
 from caseflow.actions.complaints import complaint_evaluate, complaint_record_finding
 from caseflow.actions.documents import change_request_submit, controlled_document_register
 from caseflow.actions.intake import case_accept, case_assign, case_reject
 from caseflow.actions.nonconformities import deviation_record
 from caseflow.actions.notices import notice_send
+from caseflow.actions.notifications import notification_queue
 from caseflow.actions.preventive import preventive_action_propose
 from caseflow.actions.reminders import reminders_sweep
 from caseflow.actions.staff import declaration_sign, staff_create
@@ -119,7 +121,14 @@ def world(people, engagement, django_user_model):
     reminder = Notification.objects.get(case=received, template="reminder",
                                         recipient_staff=people.handler)
     outsider = django_user_model.objects.create_user("outsider", password="x")
+    # The sweep's reminder to Liu Yang about the received case's acceptance deadline.
+    reminder = notification_queue(received, "reminder", staff=people.handler, context={
+        "subject_kind": "case", "object_id": received.pk, "label": received.number,
+        "step": "acceptance", "due_at": received.due_at.isoformat(), "deadline_kind": "rule",
+        "provisional": False, "threshold": "due_soon", "overdue_working_days": 0, "level": 0})
+    token = acknowledgement_token(reminder, people.handler)
     return {
+        "acknowledge_link": f"/staff/ack/{token}/",
         "who": who, "outsider": outsider, "case": received, "other": other,
         "investigated": investigated, "finding": finding, "closed": closed,
         "notice": notice, "sending": sending, "loan": loan, "disclosure": disclosure,
@@ -393,6 +402,10 @@ def staff_pages(w):
                                    {"potential_conflict": "远亲"}, None, page(on_case(302)))],
         "staff:case-reveal": [("post", base + f"parties/{case.submitter_id}/reveal/", {},
                                None, page(on_case(200)))],
+        # Liu Yang's own acknowledgement link: nobody else's to use, whatever they see.
+        "staff:acknowledge": [
+            ("get", w["acknowledge_link"], None, None, page(only(200, ["project"], scope=every))),
+            ("post", w["acknowledge_link"], {}, None, page(only(302, ["project"], scope=every)))],
     }
 
 

@@ -34,7 +34,9 @@ def test_healthz_503_when_database_down(client, monkeypatch):
 def broker_down(monkeypatch):
     """Nothing listens on port 1: a real connection attempt that fails. The write URL
     first: it defaults to the broker URL, so saved after it would keep port 1 after the
-    test."""
+    test. Celery reads CELERY_BROKER_URL from the environment before its configuration
+    (CI sets it): unset here too."""
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
     monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
 

@@ -1,7 +1,9 @@
 """R8.13: a message carries the case number, kind, stage, deadline and a link, never the
 submitter's identity or the complaint's text. Every template, in both languages, for a
-case whose submitter, respondent and words are known, is scanned for them."""
+case whose submitter, respondent and words are known, is scanned for them; so are the
+WeCom and DingTalk cards as their servers received them."""
 
+import json
 import re
 from pathlib import Path
 
@@ -9,9 +11,13 @@ import pytest
 from django.utils import timezone
 
 from caseflow.actions import notice_delivery
+from caseflow.actions.delivery import notification_deliver
 from caseflow.actions.intake import PartyDetails, case_register
+from caseflow.actions.notifications import notification_queue
+from caseflow.actions.profile import staff_profile_update
 from caseflow.messages import PARTY_TEMPLATES, STAFF_TEMPLATES, notification_message, templates
 from caseflow.models import CaseKind, Channel, Notification, Scope
+from tests.fakes import dingtalk, wecom
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +144,35 @@ def test_a_notification_about_no_case_names_what_it_is_about(people):
     message = notification_message(row, language="en")
     assert message.subject == "preventive action no. 7: Preventive action approved"
     assert message.link == ""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_r8_13_wecom_and_dingtalk_cards_as_sent_carry_no_identity(
+        known_case, people, language, wecom_api, dingtalk_api):
+    """Every staff template delivered to a person on WeCom and one on DingTalk, through
+    the delivery loop to the fake servers: the JSON each platform received (title, card
+    text, buttons, links) has the case number and none of the secrets."""
+    case = known_case
+    wecom_api.add_user("LiuYang")
+    dingtalk_api.add_user("0156001")
+    staff_profile_update(staff=people.handler, wecom_user_id="LiuYang", language=language)
+    staff_profile_update(staff=people.head, dingtalk_user_id="0156001", language=language)
+    staff_templates = [t for t in templates() if t not in PARTY_TEMPLATES]
+    for template in staff_templates:
+        for person in (people.handler, people.head):
+            row = notification_queue(case, template, staff=person,
+                                     context=context_for(template, case))
+            assert notification_deliver(row.pk, now=timezone.now()) == "sent", template
+
+    cards = [c.body for c in wecom_api.calls_to(wecom.SEND)] + [
+        c.body for c in dingtalk_api.calls_to(dingtalk.SEND)]
+    assert len(cards) == 2 * len(staff_templates)
+    for body in cards:
+        sent = json.dumps(body, ensure_ascii=False)
+        for secret in SECRETS:
+            assert secret not in sent, (secret, sent)
+        assert case.number in sent
+    # Reminders carry their acknowledgement link; every card about the case its link.
+    assert sum("/staff/ack/" in json.dumps(b) for b in cards) == 4
+    assert all(f"/staff/cases/{case.pk}/" in json.dumps(b) or "/staff/ack/" in json.dumps(b)
+               for b in cards)

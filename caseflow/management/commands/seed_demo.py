@@ -116,9 +116,12 @@ class Command(BaseCommand):
             return case
 
         named = PartyDetails(name="张三", email="zhangsan@example.cn", phone="13800000000")
-        # Complaints: just received; accepted and investigating; closed with notice sent.
-        register("complaint", "对核查报告排放量数据的投诉", 1, named, scope=Scope.REPORT,
-                 engagement=power_job)
+        # Complaints: just received, Liu Yang assigned to prepare the acceptance decision
+        # (the reminder demo in README.md follows it); accepted and investigating; closed
+        # with notice sent.
+        received = register("complaint", "对核查报告排放量数据的投诉", 1, named,
+                            scope=Scope.REPORT, engagement=power_job)
+        case_assign(case=received, handler=s["project"], acting_user=s["head"])
         anon = register("complaint", "匿名反映核查员收受礼品", 2, PartyDetails(anonymous=True),
                         scope=Scope.MISCONDUCT, channel="web")
         complaint_evaluate(case=anon, acting_user=s["deputy"], valid=True,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0016_reminder_sweep'),
+        ('caseflow', '0017_wecom_dingtalk_links'),
     ]
 
     operations = [
