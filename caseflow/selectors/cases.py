@@ -104,29 +104,32 @@ class IdAmong(Func):
 
 # Terms this short have no trigram: PostgreSQL finds them through the character grams.
 GRAM_TERM_LENGTH = 2
-# A short term in more cases than this is common: the list's own order meets its cases at
-# once, so each row is tested as it comes (a substring test). Rarer, its cases are read
-# from the grams' index first.
+# A short term in more cases than this (or in more than this share of them) is common: the
+# list's own order meets its cases at once, so each row is tested as it comes (a
+# substring test). Rarer, its cases are read from the grams' index first.
 GRAM_IDS_READ = 10000
+GRAM_COMMON_SHARE = 0.2
 # A search matching more former numbers than this finds the cases of the first ones only.
 ALIASES_SEARCHED = 1000
 
-EXPECTED_CASES_WITH_GRAM = """
+GRAM_SHARE = """
 SELECT coalesce((
     SELECT f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
         AS u(e, f)
     WHERE schemaname = current_schema() AND tablename = 'caseflow_case_text_grams'
-        AND e = upper(%s::text)), 0)
-    * (SELECT reltuples FROM pg_class WHERE oid = 'caseflow_case'::regclass)
+        AND e = upper(%s::text)), 0),
+    (SELECT reltuples FROM pg_class WHERE oid = 'caseflow_case'::regclass)
 """
 
 
-def expected_cases_with_gram(term: str) -> float:
-    """How many cases hold `term`, by PostgreSQL's statistics of the grams' index (its
-    most common characters and pairs); none for a term too rare to be among them."""
+def gram_is_common(term: str) -> bool:
+    """Whether `term` is in many cases, by PostgreSQL's statistics of the grams' index
+    (its most common characters and pairs; a term too rare to be among them is not)."""
     with connection.cursor() as cursor:
-        cursor.execute(EXPECTED_CASES_WITH_GRAM, [term])
-        return float(cursor.fetchone()[0] or 0)
+        cursor.execute(GRAM_SHARE, [term])
+        share, cases = cursor.fetchone()
+    share, cases = float(share or 0), max(float(cases or 0), 0)
+    return share > GRAM_COMMON_SHARE or share * cases > GRAM_IDS_READ
 
 
 def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -144,7 +147,7 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     matches = (Q(number__icontains=text) | Q(subject__icontains=text)
                | Q(description__icontains=text))
     if (connection.vendor == "postgresql" and len(text) <= GRAM_TERM_LENGTH
-            and expected_cases_with_gram(text) <= GRAM_IDS_READ):
+            and not gram_is_common(text)):
         ids = list(Case.objects.filter(HasTextGram(text)).order_by()
                    .values_list("pk", flat=True)[:GRAM_IDS_READ + 1])
         if len(ids) <= GRAM_IDS_READ:  # (else the statistics are behind: test each row)
