@@ -183,6 +183,12 @@ class Case(models.Model):
             # The lists' order (soonest deadline first, closed cases last), and the
             # overdue and due-soon ranges.
             models.Index(fields=["due_at", "number"], name="case_due"),
+            # The sweep's time-driven steps read only the cases that may be due: those
+            # still awaiting their acceptance decision (R7.01) and ruled appeals (X5).
+            models.Index(fields=["acceptance_due_at"], name="case_awaiting_acceptance",
+                         condition=models.Q(state="received", accepted_at__isnull=True)),
+            models.Index(fields=["committee_window_ends_at"], name="case_ruled_window",
+                         condition=models.Q(state="ruled")),
         ]
 
     def __str__(self):
