@@ -127,7 +127,8 @@ def spread(people, cases_2026):  # noqa: F811
         AnalysisCycle.objects.filter(pk=current_cycle(case).pk).update(
             report_due_on=due, reported_at=reported_at)
     Notification.objects.filter(pk=Notification.objects.order_by("id").first().pk).update(
-        status=Notification.Status.FAILED, last_error="550 mailbox unavailable")
+        status=Notification.Status.FAILED, last_error="550 mailbox unavailable",
+        failed_at=dt.datetime(2026, 6, 24, 10, 5, tzinfo=CHINA))
 
 
 @pytest.mark.parametrize("now", MOMENTS, ids=lambda m: m.date().isoformat())
@@ -228,3 +229,24 @@ def test_the_open_case_indexes_name_every_final_state():
     from caseflow.models import FINAL_STATE_NAMES
 
     assert tuple(sorted(FINAL_STATES)) == FINAL_STATE_NAMES
+
+
+def test_the_latest_failures_come_first_and_hidden_ones_are_left_out(people, spread,
+                                                                    monkeypatch):
+    """Read a few at a time in the order they were given up on; a failure about a case
+    hidden from the viewer is skipped and the next one listed."""
+    from caseflow.selectors.dashboard import failed_notifications
+
+    monkeypatch.setattr(dashboard, "FAILED_NOTIFICATIONS_LISTED", 2)
+    visible = set(cases_for_staff(people.handler).values_list("pk", flat=True))
+    about = Notification.objects.filter(case__isnull=False).order_by("id")
+    seen = [n for n in about if n.case_id in visible][:2]
+    hidden = [n for n in about if n.case_id not in visible][:2]
+    assert len(seen) == len(hidden) == 2
+    in_order = [seen[0], hidden[0], seen[1], hidden[1]]  # oldest failure first
+    for minutes, n in enumerate(in_order):
+        Notification.objects.filter(pk=n.pk).update(
+            status=Notification.Status.FAILED,
+            failed_at=MOMENTS[1] + dt.timedelta(minutes=minutes))
+    assert [f.id for f in failed_notifications(people.head)] == [hidden[1].pk, seen[1].pk]
+    assert [f.id for f in failed_notifications(people.handler)] == [seen[1].pk, seen[0].pk]
