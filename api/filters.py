@@ -6,7 +6,6 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from api.strict import FIRST_YEAR, LAST_YEAR, MAX_ID
 from caseflow.models import Case, CaseKind, Scope
 from caseflow.policies.transitions import S
+from caseflow.selectors.cases import cases_matching
 
 # The same bounds for the schema's date-time filters (years 1900 to 9000, written out).
 MOMENT_PATTERN = r"^(19\d\d|[2-8]\d\d\d|9000)-"
@@ -118,8 +118,9 @@ class CaseFilter(StrictFilterSet):
     overdue = django_filters.ChoiceFilter(choices=[(v, v) for v in ("true", "false", "1", "0")],
                                           method="filter_overdue")
     q = django_filters.CharFilter(method="filter_text", max_length=100,
-                                  help_text="Substring of number, subject or description "
-                                            "(Chinese works; trigram-indexed on PostgreSQL).")
+                                  help_text="Substring of number (or a former number), subject "
+                                            "or description, of any length (Chinese works; "
+                                            "indexed on PostgreSQL).")
 
     class Meta:
         model = Case
@@ -132,11 +133,4 @@ class CaseFilter(StrictFilterSet):
         return queryset.exclude(due_at__lt=now)
 
     def filter_text(self, queryset, name, value):
-        # ILIKE '%…%' works for any script (word-splitting search does not for Chinese);
-        # on PostgreSQL the pg_trgm GIN indexes of migration 0008 keep it fast.
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(subject__icontains=value)
-                               | Q(description__icontains=value)
-                               | Q(aliases__number__icontains=value)).distinct()
+        return cases_matching(queryset, value)

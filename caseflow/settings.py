@@ -117,7 +117,13 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the app's queries take milliseconds, and a plan whose estimate
+    # passes jit_above_cost (per-row EXISTS checks, say) spent 30-70 ms compiling itself
+    # (bench/RESULTS.md). Set DATABASE_JIT=1 to leave the server's setting.
+    if not env_bool("DATABASE_JIT", False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web app, the worker and beat share one file: wait for locks instead of failing,
     # and take the write lock at BEGIN so two writers cannot deadlock on an upgrade.
     DATABASES["default"]["OPTIONS"] = {

@@ -10,6 +10,11 @@ published schedule, make-up working days (调休上班) included, and raises
 never guess a legal deadline silently. The `holidays` package was rejected because it
 extrapolates unannounced years without make-up days and gives no sign that it did.
 
+Counting walks no day: a table of cumulative working days over the whole calendar is built
+once per set of overrides (`working_day_table`), so a span costs two look-ups. The
+package's `is_workday` validates every date by scanning its whole holiday table; called
+per day for every case of a year it took seconds.
+
 Resolution order for a day:
 1. an administrator's override for that date (holiday or make-up working day);
 2. the package's schedule, where it has the year;
@@ -20,9 +25,12 @@ Resolution order for a day:
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -92,8 +100,86 @@ def day_status(day: dt.date, overrides: Overrides = NO_OVERRIDES) -> tuple[bool,
     return day.weekday() < 5, day.year not in overrides.complete_years
 
 
+@cache
+def package_working_days(year: int) -> tuple[bool, ...]:
+    """The package's schedule for a year it covers, one flag per day from 1 January.
+
+    Read from the package's published tables (`holidays`, `workdays`) with the rule its
+    `is_workday` applies: a listed make-up day works, else a weekday not listed as a
+    holiday. Tests hold the two equal on every covered day."""
+    day, days = dt.date(year, 1, 1), []
+    while day.year == year:
+        days.append(day in chinese_calendar.workdays
+                    or (day.weekday() < 5 and day not in chinese_calendar.holidays))
+        day += dt.timedelta(days=1)
+    return tuple(days)
+
+
+@dataclass(frozen=True)
+class WorkingDayTable:
+    """Every day of the calendar (FIRST_DAY..LAST_DAY) under one set of overrides:
+    `cumulative[i]` is the number of working days from FIRST_DAY to the i-th day,
+    inclusive; `unknown_years` those whose schedule is guessed (W3)."""
+
+    cumulative: array
+    unknown_years: frozenset[int]
+
+    def index(self, day: dt.date) -> int:
+        return (check_in_calendar(day) - FIRST_DAY).days
+
+    def is_working(self, day: dt.date) -> bool:
+        i = self.index(day)
+        return self.cumulative[i] > (self.cumulative[i - 1] if i else 0)
+
+    def between(self, first: dt.date, last: dt.date) -> int:
+        """Working days after `first` up to and including `last` (first <= last)."""
+        return self.cumulative[self.index(last)] - self.cumulative[self.index(first)]
+
+    def nth_after(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day` (n >= 1); W1 past the calendar's end."""
+        i = self.index(day)
+        j = bisect_left(self.cumulative, self.cumulative[i] + n, lo=i + 1)
+        if j == len(self.cumulative):
+            check_in_calendar(LAST_DAY + dt.timedelta(days=1))
+        return FIRST_DAY + dt.timedelta(days=j)
+
+    def provisional(self, first: dt.date, last: dt.date) -> bool:
+        """W3: whether any day from `first` to `last` lies in a year not known."""
+        return any(y in self.unknown_years for y in range(first.year, last.year + 1))
+
+
+def working_day_table(overrides: Overrides = NO_OVERRIDES) -> WorkingDayTable:
+    """The table for `overrides`, built on first use and kept for the next requests with
+    the same overrides (the administrator's corrections change rarely)."""
+    return _table_for(tuple(sorted(overrides.days.items())), overrides.complete_years)
+
+
+@lru_cache(maxsize=8)
+def _table_for(days: tuple[tuple[dt.date, bool], ...],
+               complete_years: frozenset[int]) -> WorkingDayTable:
+    overrides = Overrides(days=dict(days), complete_years=complete_years)
+    flags = bytearray()
+    for year in range(FIRST_DAY.year, LAST_DAY.year + 1):
+        if package_covers(year):
+            flags += bytes(package_working_days(year))
+        else:
+            first = dt.date(year, 1, 1)
+            flags += bytes((first + dt.timedelta(days=k)).weekday() < 5
+                           for k in range((dt.date(year + 1, 1, 1) - first).days))
+    for day, working in overrides.days.items():
+        if FIRST_DAY <= day <= LAST_DAY:
+            flags[(day - FIRST_DAY).days] = working
+    return WorkingDayTable(
+        cumulative=array("l", accumulate(flags)),
+        unknown_years=frozenset(y for y in range(FIRST_DAY.year, LAST_DAY.year + 1)
+                                if not year_is_known(y, overrides)),
+    )
+
+
 def is_working_day(day: dt.date, overrides: Overrides = NO_OVERRIDES) -> bool:
     """W1: weekends and statutory holidays are off; make-up working days count."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return working_day_table(overrides).is_working(day)
     return day_status(day, overrides)[0]
 
 
@@ -120,15 +206,12 @@ def add_working_days(
     if n < 0:
         raise ValueError("n must be zero or more working days")
     day = check_in_calendar(china_date(start))
-    provisional = day_status(day, overrides)[1] if n == 0 else False
-    counted = 0
-    while counted < n:
-        day = check_in_calendar(day + dt.timedelta(days=1))
-        working, guessed = day_status(day, overrides)
-        provisional = provisional or guessed
-        if working:
-            counted += 1
-    return Deadline(due_at=end_of_day(day), provisional=provisional)
+    if n == 0:
+        return Deadline(due_at=end_of_day(day), provisional=day_status(day, overrides)[1])
+    table = working_day_table(overrides)
+    due = table.nth_after(day, n)
+    return Deadline(due_at=end_of_day(due),
+                    provisional=table.provisional(day + dt.timedelta(days=1), due))
 
 
 def working_days_between(
@@ -140,13 +223,6 @@ def working_days_between(
     is `n`. Used for "working days to acceptance" figures.
     """
     first, last = check_in_calendar(china_date(a)), check_in_calendar(china_date(b))
-    sign = 1
     if last < first:
-        first, last, sign = last, first, -1
-    count = 0
-    day = first
-    while day < last:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, overrides):
-            count += 1
-    return sign * count
+        return -working_day_table(overrides).between(last, first)
+    return working_day_table(overrides).between(first, last)

@@ -83,15 +83,27 @@ class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     open_by_kind_and_state = serializers.DictField(
         child=serializers.DictField(child=serializers.IntegerField()))
-    due_within_two_working_days = serializers.ListField(child=serializers.CharField())
-    overdue = serializers.ListField(child=serializers.CharField())
+    due_within_two_working_days = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the first cases (at most 50) due within two working days that the caller "
+                  "may see, soonest first; the case list with due_before= gives them all")
+    due_within_two_working_days_total = serializers.IntegerField(
+        help_text="how many cases the caller may see are due within two working days")
+    overdue = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="the first overdue cases (at most 50) the caller may see, most overdue "
+                  "first; the case list with overdue=true gives them all")
+    overdue_total = serializers.IntegerField(
+        help_text="how many overdue cases the caller may see")
     load_by_handler = HandlerLoadSerializer(many=True)
     on_time_by_month = MonthRateSerializer(many=True)
     acceptance_on_time_by_month = MonthRateSerializer(many=True)
     corrective_reports_on_time_by_month = MonthRateSerializer(many=True)
     median_working_days_to_acceptance = serializers.FloatField(allow_null=True)
     median_working_days_to_closure = serializers.FloatField(allow_null=True)
-    notifications_by_status = serializers.DictField(child=serializers.IntegerField())
+    notifications_by_status = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="notifications pending and failed (those sent are not counted here)")
     failed_notifications = FailedNotificationSerializer(
         many=True, help_text="the latest notifications given up on (see notifications_by_status "
                              "for how many in all)")

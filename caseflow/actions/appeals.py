@@ -60,7 +60,8 @@ def appeal_request_committee(*, case: Case, acting_user: Staff, requested_at: dt
 
 
 @transaction.atomic
-def appeal_close_after_window(*, case: Case, now: dt.datetime | None = None) -> Case | None:
+def appeal_close_after_window(*, case: Case, now: dt.datetime | None = None,
+                              overrides=None) -> Case | None:
     """X5: nobody asked for the committee in time: the binding ruling closes the appeal."""
     now = now or timezone.now()
     case = case_lock(case)
@@ -69,4 +70,4 @@ def appeal_close_after_window(*, case: Case, now: dt.datetime | None = None) -> 
     if case.committee_window_ends_at is None or case.committee_window_ends_at > now:
         return None
     return case_move(case, to_state=S.CLOSED, action="closed_after_committee_window",
-                     actor=None, actor_label="system")
+                     actor=None, actor_label="system", overrides=overrides)

@@ -54,16 +54,17 @@ def case_deadline_refresh(case: Case, *, overrides=None) -> bool:
 
 def case_move(
     case: Case, *, to_state: str, action: str, actor: Staff | None, actor_label: str = "",
-    payload: dict | None = None, reason: str = "",
+    payload: dict | None = None, reason: str = "", overrides=None,
 ) -> Case:
-    """Set the state, its deadline and the audit event together. Never set state elsewhere."""
+    """Set the state, its deadline and the audit event together. Never set state elsewhere.
+    `overrides`: the calendar's, when the caller (a sweep) read them already."""
     from_state = case.state
     now = timezone.now()
     case.state = to_state
     case.state_since = now
     if to_state in FINAL_STATES and case.closed_at is None:
         case.closed_at = now
-    case_deadline_refresh(case)
+    case_deadline_refresh(case, overrides=overrides)
     case.save()
     event_record(case, action=action, actor=actor, actor_label=actor_label,
                  from_state=from_state, to_state=to_state, payload=payload, reason=reason)

@@ -46,7 +46,8 @@ def conflict_analysis_record(*, year: int, findings: str, acting_user: Staff) ->
     return analysis
 
 
-def conflict_analysis_deadline_ensure(*, now: dt.datetime) -> ConflictAnalysisDeadline:
+def conflict_analysis_deadline_ensure(*, now: dt.datetime,
+                                      overrides=None) -> ConflictAnalysisDeadline:
     """R9.03: this year's analysis has its deadline row, which the deadline sweep reminds
     (`caseflow.actions.reminders`) until the analysis is recorded. Created with the
     year's first reminder moment, so a row created late is reminded at once."""
@@ -54,7 +55,7 @@ def conflict_analysis_deadline_ensure(*, now: dt.datetime) -> ConflictAnalysisDe
     existing = ConflictAnalysisDeadline.objects.filter(year=year).first()
     if existing is not None:
         return existing
-    overrides = calendar_overrides()
+    overrides = calendar_overrides() if overrides is None else overrides
     due_at = end_of_day(analysis_due_on(year))
     first_moment = None
     if not ConflictAnalysis.objects.filter(year=year).exists():

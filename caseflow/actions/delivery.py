@@ -118,10 +118,10 @@ def notification_claim(notification_id: int, *, now: dt.datetime) -> Notificatio
     if notification.attempts >= DELIVERY_RETRIES.max_attempts:
         # Tried as often as the policy allows, every try cut short (a worker that died
         # mid-send each time): stop here rather than loop.
-        notification.status = Status.FAILED
+        notification.status, notification.failed_at = Status.FAILED, now
         notification.last_error = notification.last_error or "interrupted on every try"
         notification.body = ""
-        notification.save(update_fields=["status", "last_error", "body"])
+        notification.save(update_fields=["status", "failed_at", "last_error", "body"])
         notice_failed(notification)
         return None
     notification.attempts += 1
@@ -346,12 +346,12 @@ def notification_settle(run: Run, outcomes: list[Outcome]) -> Notification:
         names = sorted({o.channel for o in reached if o.channel})
         notification.channel = ",".join(names)[:16] or notification.channel
     else:
-        notification.status = Status.FAILED
+        notification.status, notification.failed_at = Status.FAILED, run.now
     notification.next_attempt_at = None
     if notification.template in PARTY_TEMPLATES:
         notification.body = ""  # the tracking code is not kept once its message is settled
-    notification.save(update_fields=["status", "sent_at", "channel", "last_error",
-                                     "next_attempt_at", "body"])
+    notification.save(update_fields=["status", "sent_at", "failed_at", "channel",
+                                     "last_error", "next_attempt_at", "body"])
     if notification.status == Status.FAILED:
         logger.warning("notification %s (%s) failed: %s", notification.pk,
                        notification.template, notification.last_error)

@@ -43,11 +43,12 @@ from caseflow.workdays import add_working_days, china_date, end_of_day
 
 
 def inspection_open(*, nonconformity: Nonconformity | None = None, deviation: str = "",
-                    acting_user: Staff | None = None) -> InternalInspection:
+                    acting_user: Staff | None = None, overrides=None) -> InternalInspection:
     """R7.04: every nonconformity and every recorded deviation opens an internal
     inspection with its own target date."""
     working_days = default_target_days("inspection")
-    target = add_working_days(timezone.now(), working_days, calendar_overrides())
+    overrides = calendar_overrides() if overrides is None else overrides
+    target = add_working_days(timezone.now(), working_days, overrides)
     inspection = InternalInspection.objects.create(
         nonconformity=nonconformity, deviation=deviation, target_at=target.due_at,
         target_working_days=working_days, target_provisional=target.provisional,
@@ -93,7 +94,7 @@ REPORTERS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD, Role.QUALITY_MANAGER)
 def nonconformity_open(
     *, source: str, description: str, subject: str, acting_user: Staff | None,
     severity: str = Nonconformity.Severity.NORMAL, origin_case: Case | None = None,
-    trigger: str = "",
+    trigger: str = "", overrides=None,
 ) -> Case:
     """R7.01: a nonconformity records its source, and the post responsible follows
     from it. It opens its internal inspection (R7.04). Recorded by quality assurance,
@@ -123,10 +124,11 @@ def nonconformity_open(
     case_move(case, to_state=S.OPEN, action="nonconformity_opened", actor=acting_user,
               actor_label="" if acting_user else "system",
               payload={"source": source, "severity": severity,
-                       "origin_case": origin_case.pk if origin_case else None})
+                       "origin_case": origin_case.pk if origin_case else None},
+              overrides=overrides)
     notification_queue(case, "nonconformity_opened", role=nonconformity.responsible_role)
     notification_queue(case, "nonconformity_opened", role=Role.QUALITY_ASSURANCE)
-    inspection_open(nonconformity=nonconformity, acting_user=acting_user)
+    inspection_open(nonconformity=nonconformity, acting_user=acting_user, overrides=overrides)
     return case
 
 
@@ -148,19 +150,21 @@ def case_report_internal_problem(*, case: Case, acting_user: Staff, description:
     return nonconformity
 
 
-def missed_acceptances_open_nonconformities(*, now: dt.datetime) -> list[Case]:
+def missed_acceptances_open_nonconformities(*, now: dt.datetime,
+                                            overrides=None) -> list[Case]:
     """R7.01: a missed 7-working-day acceptance is a fault in case handling: the system
     opens its nonconformity by itself, once per case."""
     late = Case.objects.filter(
         kind__in=[CaseKind.COMPLAINT, CaseKind.APPEAL, CaseKind.DISPUTE],
         acceptance_due_at__lt=now, accepted_at__isnull=True, state=S.RECEIVED,
-    ).exclude(opened_cases__nonconformity__trigger="missed_acceptance")
+    ).exclude(opened_cases__nonconformity__trigger="missed_acceptance").order_by("pk")
     opened = []
     for case in late:
         opened.append(nonconformity_open(
             source=NonconformitySource.CASE_HANDLING, subject=f"{case.number} 受理超期",
             description=f"{case.number} 未在7个工作日内作出受理决定并发出受理通知书。",
-            acting_user=None, origin_case=case, trigger="missed_acceptance"))
+            acting_user=None, origin_case=case, trigger="missed_acceptance",
+            overrides=overrides))
     return opened
 
 

@@ -340,11 +340,11 @@ def reminder_row_process(subject: Subject, pk: int, *, now: dt.datetime,
     return queued
 
 
-def reminders_sweep(*, now: dt.datetime) -> SweepResult:
+def reminders_sweep(*, now: dt.datetime, overrides=None) -> SweepResult:
     """Remind every due-dated row whose `next_reminder_at` has come, each in its own
     transaction. A row whose processing raises is logged and tried again an hour later;
     the others go on."""
-    schedule = ReminderSchedule(calendar_overrides())
+    schedule = ReminderSchedule(calendar_overrides() if overrides is None else overrides)
     result = SweepResult()
     for kind, subject in SUBJECTS.items():
         due_ids = list(subject.model.objects.filter(next_reminder_at__lte=now)
@@ -519,11 +519,11 @@ def digest_today(staff: Staff, *, now: dt.datetime) -> list[dict]:
     return digest_items([staff.pk], horizon=horizon, now=now, overrides=overrides)[staff.pk]
 
 
-def digest_queue(*, now: dt.datetime) -> list[Notification]:
+def digest_queue(*, now: dt.datetime, overrides=None) -> list[Notification]:
     """On a working morning (from the reminder hour), one "digest" per active staff
     member with open items due within two working days or overdue; nothing for whoever
     has none. Once per person and day."""
-    overrides = calendar_overrides()
+    overrides = calendar_overrides() if overrides is None else overrides
     schedule = ReminderSchedule(overrides)
     today = china_date(now)
     if not schedule.is_working(today) or now < schedule.morning(today):

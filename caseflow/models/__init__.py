@@ -11,7 +11,9 @@ from caseflow.models.capa import (
     responsible_post,
 )
 from caseflow.models.cases import (
+    FINAL_STATE_NAMES,
     NUMBER_PREFIX,
+    OPEN_CASE,
     Case,
     CaseAttachment,
     CaseCounter,
@@ -57,6 +59,8 @@ from caseflow.models.snoozes import ReminderSnooze
 from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
+    "FINAL_STATE_NAMES",
+    "OPEN_CASE",
     "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
     "ArchiveRecord", "CapaTask", "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",

@@ -78,6 +78,13 @@ class CaseCounter(models.Model):
         return f"{self.kind} {self.year}: {self.last}"
 
 
+# The states a case ends in (`policies.transitions.FINAL_STATES`), in one fixed order.
+# The partial indexes on open cases are written with `OPEN_CASE`, and PostgreSQL uses
+# them only for a query that states the condition the same way: filter with it.
+FINAL_STATE_NAMES = ("closed", "merged", "rejected", "withdrawn")
+OPEN_CASE = ~models.Q(state__in=FINAL_STATE_NAMES)
+
+
 class CaseQuerySet(models.QuerySet):
     def delete(self):
         raise CaseflowError(gettext("Cases are never deleted."), rule="R10.04")
@@ -113,7 +120,7 @@ class Case(models.Model):
                                     related_name="+")
 
     # Stored deadline (X1): what is due next, by when, and of which kind.
-    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     due_step = models.CharField(_("due step"), max_length=32, blank=True)
     deadline_kind = models.CharField(_("deadline kind"), max_length=8,
                                      choices=DeadlineKind.choices, blank=True)
@@ -165,7 +172,24 @@ class Case(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["kind", "state"])]
+        indexes = [
+            models.Index(fields=["kind", "state"]),
+            # The year filters of the reports and the list's default order.
+            models.Index(fields=["received_at", "id"], name="case_received"),
+            # About one case in ten is open: the dashboard's figures (by kind and state,
+            # load per handler, overdue) read this index alone, never the closed cases.
+            models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
+                         condition=OPEN_CASE),
+            # The lists' order (soonest deadline first, closed cases last), and the
+            # overdue and due-soon ranges.
+            models.Index(fields=["due_at", "number"], name="case_due"),
+            # The sweep's time-driven steps read only the cases that may be due: those
+            # still awaiting their acceptance decision (R7.01) and ruled appeals (X5).
+            models.Index(fields=["acceptance_due_at"], name="case_awaiting_acceptance",
+                         condition=models.Q(state="received", accepted_at__isnull=True)),
+            models.Index(fields=["committee_window_ends_at"], name="case_ruled_window",
+                         condition=models.Q(state="ruled")),
+        ]
 
     def __str__(self):
         return self.number
@@ -269,6 +293,12 @@ class Declaration(models.Model):
     class Meta:
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
+        indexes = [
+            # X9: the cases someone is prohibited from, read on every list they open; a
+            # few rows among a commitment per person per case.
+            models.Index(fields=["staff"], name="declaration_prohibited",
+                         condition=models.Q(ruling="prohibit")),
+        ]
 
     def __str__(self):
         return f"{self.staff} · {self.get_kind_display()}"

@@ -52,6 +52,8 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When delivery was given up on (status failed): the dashboard lists the latest.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -61,6 +63,11 @@ class Notification(models.Model):
             # The relay reads only what is pending: a small slice of a large table.
             models.Index(fields=["next_attempt_at"], name="notification_pending",
                          condition=models.Q(status="pending")),
+            # The dashboard counts and lists failures: a few among millions sent.
+            models.Index(fields=["case"], name="notification_failed",
+                         condition=models.Q(status="failed")),
+            models.Index(fields=["-failed_at", "-id"], name="notification_failed_latest",
+                         condition=models.Q(status="failed")),
         ]
         constraints = [
             models.CheckConstraint(

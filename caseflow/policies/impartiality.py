@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseflow.errors import Recused, RoleRequired, TransitionNotAllowed
-from caseflow.models import Case, CaseKind, Declaration, Engagement, InterestRelationship, Staff
+from caseflow.models import (
+    Case,
+    CaseKind,
+    Declaration,
+    Engagement,
+    Finding,
+    InterestRelationship,
+    Notice,
+    Party,
+    Staff,
+)
 from caseflow.policies.transitions import DECIDE, REVIEW, TABLES, Transition
 
 # R9.01: a relationship that ended this long ago no longer blocks.
@@ -80,29 +90,45 @@ def binding_relationships(staff: Staff, today: dt.date) -> Q:
 
 def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
     """X9 as a query: the cases `staff` is recused from, to leave out of everything they
-    see (file, lists, search, exports, queues). Small id lists are read first so the
-    condition stays cheap on a large table."""
+    see (file, lists, search, exports, queues).
+
+    Shaped for a large table: small id lists are read first; what lies in another table
+    (the respondent's party, the appealed decision's makers, the organizations) is an
+    EXISTS on that row, looked up by key, never a LEFT JOIN over all parties nor a
+    subquery that reads every case the person ever decided."""
     today = today or timezone.localdate()
     performed = list(Engagement.objects.filter(
         Q(team_lead=staff) | Q(verifiers=staff) | Q(technical_reviewers=staff)
         | Q(report_signers=staff)).values_list("pk", flat=True).distinct())
-    recused = Q(respondent__staff=staff)
+    # R8.14: a case about them.
+    recused = Q(Exists(Party.objects.filter(pk=OuterRef("respondent_id"), staff=staff)))
     if performed:
         recused |= Q(engagement__in=performed) & ~Q(kind=CaseKind.NONCONFORMITY)
     orgs = list(InterestRelationship.objects.filter(binding_relationships(staff, today))
                 .values_list("organization_id", flat=True).distinct())
     if orgs:
-        recused |= (Q(submitter__organization__in=orgs) | Q(respondent__organization__in=orgs)
-                    | Q(engagement__client__in=orgs) | Q(engagement__verified_entity__in=orgs))
+        parties = Party.objects.filter(organization__in=orgs)
+        recused |= (Exists(parties.filter(pk=OuterRef("submitter_id")))
+                    | Exists(parties.filter(pk=OuterRef("respondent_id")))
+                    | Exists(Engagement.objects.filter(
+                        Q(client__in=orgs) | Q(verified_entity__in=orgs),
+                        pk=OuterRef("engagement_id"))))
     prohibited = list(Declaration.objects.filter(
         staff=staff, kind=Declaration.Kind.CASE, ruling=Declaration.Ruling.PROHIBIT,
     ).values_list("case_id", flat=True))
     if prohibited:
         recused |= Q(pk__in=prohibited)
-    decided = Case.objects.filter(
-        Q(drafted_by=staff) | Q(reviewed_by=staff) | Q(notices__approved_by=staff)
-        | Q(findings__recorded_by=staff)).values("pk")
-    recused |= Q(kind=CaseKind.APPEAL, appealed_case__in=decided)
+    # X11: an appeal against a decision they drafted, reviewed, approved or investigated.
+    # Few appeals name a decision of the body: those are read first, each checked
+    # against the decision's makers by key.
+    decided = Case.objects.filter(pk=OuterRef("appealed_case_id")).filter(
+        Q(drafted_by=staff) | Q(reviewed_by=staff)
+        | Exists(Notice.objects.filter(case=OuterRef("pk"), approved_by=staff))
+        | Exists(Finding.objects.filter(case=OuterRef("pk"), recorded_by=staff)))
+    against_them = list(Case.objects.filter(kind=CaseKind.APPEAL, appealed_case__isnull=False)
+                        .filter(Exists(decided)).values_list("pk", flat=True))
+    if against_them:
+        recused |= Q(pk__in=against_them)
     return recused
 
 

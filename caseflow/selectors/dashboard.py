@@ -1,5 +1,5 @@
 """The department head's dashboard: figures computed from stored columns in a fixed
-number of queries."""
+number of queries, each bounded by an index (open cases, a year's cases)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,28 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from caseflow.models import AnalysisCycle, Case, Notification, Staff
-from caseflow.policies.transitions import FINAL_STATES
+from caseflow.models import (
+    OPEN_CASE,
+    AnalysisCycle,
+    Case,
+    Notification,
+    Staff,
+)
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.selectors.cases import DUE_SOON_WORKING_DAYS, cases_for_staff
 from caseflow.selectors.reports import (
     HANDLED_KINDS,
     LATE,
     ON_TIME,
-    acceptance_timeliness,
-    complaint_statistics,
+    acceptance_counts,
+    median_working_days,
     received_in,
-    report_timeliness,
+    report_counts,
+    year_bounds,
 )
 from caseflow.workdays import add_working_days
 
@@ -55,14 +62,22 @@ class FailedNotification:
 
 # The dashboard names this many of the latest failures; the counts cover them all.
 FAILED_NOTIFICATIONS_LISTED = 20
+# ...and this many of the overdue and due-soon cases, soonest deadline first, beside how
+# many there are (the case list, `?overdue=true` or `?due_before=`, pages through all).
+CASES_LISTED = 50
+# Notifications that need someone's attention, counted by status. Those sent are not
+# counted: they are most of a table that grows by millions.
+COUNTED_STATUSES = (Notification.Status.PENDING, Notification.Status.FAILED)
 
 
 @dataclass(frozen=True)
 class DashboardSummary:
     year: int
     open_by_kind_and_state: dict[str, dict[str, int]]
-    due_within_two_working_days: list[str]
-    overdue: list[str]
+    due_within_two_working_days: list[str]  # the first CASES_LISTED
+    due_within_two_working_days_total: int
+    overdue: list[str]  # the first CASES_LISTED
+    overdue_total: int
     load_by_handler: list[HandlerLoad]
     on_time_by_month: list[MonthRate]  # every rule deadline (X1)
     acceptance_on_time_by_month: list[MonthRate]
@@ -81,76 +96,91 @@ def month_rates(months: dict[int, Counter]) -> list[MonthRate]:
 
 def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> DashboardSummary:
     """Counts cover every case; the lists of case numbers only those `viewer` may see (a
-    case about them stays hidden from them, R8.14)."""
-    open_cases = Case.objects.exclude(state__in=FINAL_STATES)
-    listed = cases_for_staff(viewer).exclude(state__in=FINAL_STATES)
+    case about them stays hidden from them, R8.14).
+
+    Every figure is counted at the moment of the request (deadlines and on-time rates
+    have a legal meaning: no cache). The open cases are read through their partial index
+    (`case_open`), the year's through `case_received`; no query returns more than a few
+    dozen rows."""
+    open_cases = Case.objects.filter(OPEN_CASE).order_by()
     by_kind: dict[str, dict[str, int]] = {}
-    for row in open_cases.order_by().values("kind", "state").annotate(n=Count("id")):
+    # COUNT(*), not COUNT(id): the partial index alone answers (an index-only scan).
+    for row in open_cases.values("kind", "state").annotate(n=Count("*")):
         by_kind.setdefault(row["kind"], {})[row["state"]] = row["n"]
 
-    soon = add_working_days(now, DUE_SOON_WORKING_DAYS, calendar_overrides()).due_at
-    due = list(listed.filter(due_at__gte=now, due_at__lte=soon)
-               .order_by("due_at").values_list("number", flat=True))
-    overdue = list(listed.filter(due_at__lt=now).order_by("due_at")
-                   .values_list("number", flat=True))
+    visible = cases_for_staff(viewer)
+    listed = visible.filter(OPEN_CASE)
+    overrides = calendar_overrides()
+    soon = add_working_days(now, DUE_SOON_WORKING_DAYS, overrides).due_at
+    due = listed.filter(due_at__gte=now, due_at__lte=soon)
+    overdue = listed.filter(due_at__lt=now)
 
-    loads = []
-    rows = (open_cases.order_by().values("handler_id", "handler__display_name")
-            .annotate(n=Count("id")))
-    late_by_handler = Counter(open_cases.filter(due_at__lt=now)
-                              .values_list("handler_id", flat=True))
-    for row in sorted(rows, key=lambda r: -r["n"]):
-        loads.append(HandlerLoad(row["handler_id"], row["handler__display_name"] or "",
-                                 row["n"], late_by_handler.get(row["handler_id"], 0)))
+    loads = [HandlerLoad(row["handler_id"], row["handler__display_name"] or "", row["n"],
+                         row["late"])
+             for row in open_cases.values("handler_id", "handler__display_name").annotate(
+                 n=Count("*"), late=Count("due_at", filter=Q(due_at__lt=now))
+             ).order_by("-n", "handler_id")]
 
     # X1: "on time" is against the rule deadlines, counted in the month a case was
     # received: the acceptance decision (R8.03) and corrective-action reports (R7.06).
     acceptance = {m: Counter() for m in range(1, 13)}
-    received = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).values(
-        "received_at", "accepted_at", "acceptance_due_at", "state", "closed_at")
-    for case in received:
-        verdict = acceptance_timeliness(now=now, **{k: case[k] for k in (
-            "accepted_at", "acceptance_due_at", "state", "closed_at")})
-        if verdict in (ON_TIME, LATE):
-            acceptance[timezone.localtime(case["received_at"]).month][verdict] += 1
+    for row in (Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).order_by()
+                .values(month=ExtractMonth("received_at")).annotate(**acceptance_counts(now))):
+        acceptance[row["month"]].update({ON_TIME: row[ON_TIME], LATE: row[LATE]})
     reports = {m: Counter() for m in range(1, 13)}
-    cycles = AnalysisCycle.objects.filter(
-        report_due_on__isnull=False,
-        nonconformity__case__in=Case.objects.filter(received_in(year)),
-    ).values("report_due_on", "reported_at", "nonconformity__case__received_at")
-    for cycle in cycles:
-        verdict = report_timeliness(report_due_on=cycle["report_due_on"],
-                                    reported_at=cycle["reported_at"],
-                                    today=timezone.localdate(now))
-        if verdict in (ON_TIME, LATE):
-            month = timezone.localtime(cycle["nonconformity__case__received_at"]).month
-            reports[month][verdict] += 1
+    start, end = year_bounds(year)
+    for row in (AnalysisCycle.objects.filter(
+            report_due_on__isnull=False, nonconformity__case__received_at__gte=start,
+            nonconformity__case__received_at__lt=end)
+            .order_by().values(month=ExtractMonth("nonconformity__case__received_at"))
+            .annotate(**report_counts(timezone.localdate(now)))):
+        reports[row["month"]].update({ON_TIME: row[ON_TIME], LATE: row[LATE]})
     both = {m: acceptance[m] + reports[m] for m in acceptance}
 
-    statistics = complaint_statistics(year, now=now)
-    notifications = dict(Notification.objects.order_by().values_list("status")
-                         .annotate(n=Count("id")))
+    medians = median_working_days(year, overrides=overrides)
+    notifications = {status.value: Notification.objects.filter(status=status).count()
+                     for status in COUNTED_STATUSES}
     return DashboardSummary(
-        year=year, open_by_kind_and_state=by_kind, due_within_two_working_days=due,
-        overdue=overdue, load_by_handler=loads, on_time_by_month=month_rates(both),
+        year=year, open_by_kind_and_state=by_kind,
+        due_within_two_working_days=first_numbers(due),
+        due_within_two_working_days_total=due.count(),
+        overdue=first_numbers(overdue), overdue_total=overdue.count(),
+        load_by_handler=loads, on_time_by_month=month_rates(both),
         acceptance_on_time_by_month=month_rates(acceptance),
         corrective_reports_on_time_by_month=month_rates(reports),
-        median_working_days_to_acceptance=statistics.median_working_days_to_acceptance,
-        median_working_days_to_closure=statistics.median_working_days_to_closure,
+        median_working_days_to_acceptance=medians.to_acceptance,
+        median_working_days_to_closure=medians.to_closure,
         notifications_by_status=notifications,
-        failed_notifications=failed_notifications(viewer),
+        failed_notifications=failed_notifications(viewer, visible=visible),
     )
 
 
-def failed_notifications(viewer: Staff) -> list[FailedNotification]:
+def first_numbers(cases) -> list[str]:
+    """The numbers of the first CASES_LISTED cases, soonest deadline first."""
+    return list(cases.order_by("due_at", "number").values_list("number", flat=True)
+                [:CASES_LISTED])
+
+
+def failed_notifications(viewer: Staff, *, visible=None) -> list[FailedNotification]:
     """The latest notifications given up on, leaving out those about a case hidden from
-    `viewer` (X9); the counts by status include them."""
-    visible = cases_for_staff(viewer).order_by().values("pk")
+    `viewer` (X9; `visible`: their `cases_for_staff`, if already at hand); the counts by
+    status include them.
+
+    The latest failures are read a few at a time, in the order of their index, and only
+    those are checked against what the viewer sees: never every failure ever recorded."""
+    visible = cases_for_staff(viewer) if visible is None else visible
     failed = (Notification.objects.filter(status=Notification.Status.FAILED)
-              .filter(Q(case__isnull=True) | Q(case__in=visible))
-              .annotate(failed_at=Max("delivery_attempts__at"))
-              .order_by(F("failed_at").desc(nulls_last=True), "-id")
-              .values("id", "template", "case__number", "failed_at", "last_error"))
+              .order_by("-failed_at", "-id")
+              .values("id", "template", "case_id", "case__number", "failed_at", "last_error"))
+    listed: list[dict] = []
+    batch = 2 * FAILED_NOTIFICATIONS_LISTED
+    for start in range(0, 50 * batch, batch):  # a bound: never a walk over every failure
+        rows = list(failed[start:start + batch])
+        seen = set(visible.filter(pk__in={r["case_id"] for r in rows if r["case_id"]})
+                   .values_list("pk", flat=True))
+        listed += [r for r in rows if r["case_id"] is None or r["case_id"] in seen]
+        if len(listed) >= FAILED_NOTIFICATIONS_LISTED or len(rows) < batch:
+            break
     return [FailedNotification(row["id"], row["template"], row["case__number"] or "",
                                row["failed_at"], row["last_error"])
-            for row in failed[:FAILED_NOTIFICATIONS_LISTED]]
+            for row in listed[:FAILED_NOTIFICATIONS_LISTED]]

@@ -9,13 +9,13 @@ Each function runs a fixed number of queries whatever the number of rows.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from caseflow.disclosure_table import (
@@ -26,6 +26,8 @@ from caseflow.disclosure_table import (
     check_final,
 )
 from caseflow.models import (
+    FINAL_STATE_NAMES,
+    OPEN_CASE,
     Case,
     CaseEvent,
     CaseKind,
@@ -39,7 +41,7 @@ from caseflow.models import (
 from caseflow.policies.transitions import FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.self_check_report import ConflictAnalysisSummary, SelfCheckData
-from caseflow.workdays import CHINA, working_days_between
+from caseflow.workdays import CHINA, Overrides, working_day_table
 
 HANDLED_KINDS = (CaseKind.COMPLAINT.value, CaseKind.APPEAL.value, CaseKind.DISPUTE.value)
 
@@ -279,6 +281,7 @@ def acceptance_timeliness(
 
     Undecided: late once the deadline has passed, else pending. A case withdrawn or merged
     before any decision needed none: late only if that happened after the deadline.
+    `acceptance_counts` is the same test as a query; keep the two in step.
     """
     if acceptance_due_at is None:
         return None
@@ -289,14 +292,41 @@ def acceptance_timeliness(
     return LATE if acceptance_due_at < now else PENDING
 
 
+def acceptance_counts(now: dt.datetime) -> dict[str, Count]:
+    """`acceptance_timeliness` as three counts for an aggregate, so a year of cases is
+    counted by the database, not row by row in Python."""
+    due = Q(acceptance_due_at__isnull=False)
+    undecided_open = due & Q(accepted_at__isnull=True) & OPEN_CASE
+    return {
+        ON_TIME: Count("pk", filter=due & Q(accepted_at__lte=F("acceptance_due_at"))),
+        LATE: Count("pk", filter=due & (
+            Q(accepted_at__gt=F("acceptance_due_at"))
+            | Q(accepted_at__isnull=True, state__in=FINAL_STATE_NAMES,
+                closed_at__gt=F("acceptance_due_at"))
+            | undecided_open & Q(acceptance_due_at__lt=now))),
+        PENDING: Count("pk", filter=undecided_open & Q(acceptance_due_at__gte=now)),
+    }
+
+
 def report_timeliness(*, report_due_on: dt.date, reported_at: dt.datetime | None,
                       today: dt.date) -> str:
     """R7.06 against the date the plan set for the implementation report (a rule
     deadline, X1): reported by that day (on time) or not (late); unreported, late once
-    the day has passed, else pending."""
+    the day has passed, else pending. `report_counts` is the same test as a query."""
     if reported_at is not None:
         return ON_TIME if timezone.localdate(reported_at) <= report_due_on else LATE
     return LATE if report_due_on < today else PENDING
+
+
+def report_counts(today: dt.date) -> dict[str, Count]:
+    """`report_timeliness` as counts for an aggregate over analysis cycles."""
+    reported_on = TruncDate("reported_at")
+    return {
+        ON_TIME: Count("pk", filter=Q(reported_at__isnull=False,
+                                      report_due_on__gte=reported_on)),
+        LATE: Count("pk", filter=Q(reported_at__isnull=False, report_due_on__lt=reported_on)
+                    | Q(reported_at__isnull=True, report_due_on__lt=today)),
+    }
 
 
 @dataclass(frozen=True)
@@ -322,61 +352,90 @@ class ComplaintStatistics:
 
 
 def complaint_statistics(year: int, *, now: dt.datetime | None = None) -> ComplaintStatistics:
-    """X1: complaints, appeals and disputes received in `year`."""
+    """X1: complaints, appeals and disputes received in `year`, counted by the database
+    (a fixed number of queries, a few rows each, whatever the number of cases)."""
     now = now or timezone.now()
-    cases = list(
-        Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS)
-        .order_by()
-        .values("kind", "scope", "state", "substantiated", "received_at", "accepted_at",
-                "acceptance_due_at", "closed_at", "respondent__staff_id",
-                "respondent__organization_id")
-    )
-    overrides = calendar_overrides()
+    cases = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).order_by()
 
     by_kind = dict.fromkeys(HANDLED_KINDS, 0)
     by_scope = dict.fromkeys(Scope.values, 0)
     by_state: dict[str, int] = {}
     timeliness = dict.fromkeys((ON_TIME, LATE, PENDING), 0)
-    to_acceptance, to_closure = [], []
-    substantiated = dict.fromkeys(("staff", "organization", "other"), 0)
+    for row in cases.values("kind", "scope", "state").annotate(
+            n=Count("pk"), **acceptance_counts(now)):
+        by_kind[row["kind"]] += row["n"]
+        by_scope[row["scope"]] += row["n"]
+        by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
+        for verdict in timeliness:
+            timeliness[verdict] += row[verdict]
 
-    for c in cases:
-        by_kind[c["kind"]] += 1
-        by_scope[c["scope"]] += 1
-        by_state[c["state"]] = by_state.get(c["state"], 0) + 1
-        verdict = acceptance_timeliness(
-            accepted_at=c["accepted_at"], acceptance_due_at=c["acceptance_due_at"],
-            state=c["state"], closed_at=c["closed_at"], now=now)
-        if verdict is not None:
-            timeliness[verdict] += 1
-        if c["accepted_at"] is not None:
-            to_acceptance.append(
-                working_days_between(c["received_at"], c["accepted_at"], overrides))
-        if c["state"] == S.CLOSED and c["closed_at"] is not None:
-            to_closure.append(working_days_between(c["received_at"], c["closed_at"], overrides))
-        if (c["kind"] == CaseKind.COMPLAINT and c["substantiated"]
-                and c["state"] in SETTLED_COMPLAINT_STATES):
-            if c["respondent__staff_id"] is not None:
-                substantiated["staff"] += 1
-            elif c["respondent__organization_id"] is not None:
-                substantiated["organization"] += 1
-            else:
-                substantiated["other"] += 1
-
+    about = {"staff": Q(respondent__staff__isnull=False),
+             "organization": Q(respondent__staff__isnull=True,
+                               respondent__organization__isnull=False)}
+    substantiated = cases.filter(SUBSTANTIATED_COMPLAINT).aggregate(
+        total=Count("pk"), **{k: Count("pk", filter=q) for k, q in about.items()})
+    medians = median_working_days(year)
     return ComplaintStatistics(
         year=year,
-        total=len(cases),
+        total=sum(by_kind.values()),
         by_kind=by_kind,
         by_scope=by_scope,
         by_state=dict(sorted(by_state.items())),
         acceptance_on_time=timeliness[ON_TIME],
         acceptance_late=timeliness[LATE],
         acceptance_pending=timeliness[PENDING],
-        median_working_days_to_acceptance=_median(to_acceptance),
-        median_working_days_to_closure=_median(to_closure),
-        substantiated_by_respondent=SubstantiatedByRespondent(**substantiated),
+        median_working_days_to_acceptance=medians.to_acceptance,
+        median_working_days_to_closure=medians.to_closure,
+        substantiated_by_respondent=SubstantiatedByRespondent(
+            staff=substantiated["staff"], organization=substantiated["organization"],
+            other=substantiated["total"] - substantiated["staff"]
+            - substantiated["organization"]),
     )
 
 
-def _median(values: list[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
+@dataclass(frozen=True)
+class Medians:
+    to_acceptance: float | None  # receipt → acceptance decision
+    to_closure: float | None  # receipt → closed (state "closed")
+
+
+def median_working_days(year: int, *, overrides: Overrides | None = None) -> Medians:
+    """X1: median working days from receipt to the acceptance decision and to closure,
+    of the complaints, appeals and disputes received in `year`.
+
+    The database counts the cases per pair of days (a few thousand pairs for a year of
+    any size); the working days of each pair are two look-ups in the calendar's table."""
+    cases = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).order_by()
+    table = working_day_table(calendar_overrides() if overrides is None else overrides)
+
+    def median_between(rows, end: str) -> float | None:
+        spans = rows.values(start_day=TruncDate("received_at", tzinfo=CHINA),
+                            end_day=TruncDate(end, tzinfo=CHINA))
+        spans = spans.annotate(n=Count("pk")).values_list("start_day", "end_day", "n")
+        counts: dict[int, int] = {}
+        for start, stop, n in spans:
+            days = (table.between(start, stop) if start <= stop
+                    else -table.between(stop, start))
+            counts[days] = counts.get(days, 0) + n
+        return weighted_median(counts)
+
+    return Medians(
+        to_acceptance=median_between(cases.filter(accepted_at__isnull=False), "accepted_at"),
+        to_closure=median_between(cases.filter(state=S.CLOSED, closed_at__isnull=False),
+                                  "closed_at"),
+    )
+
+
+def weighted_median(counts: dict[int, int]) -> float | None:
+    """The median of a list given as value -> how many times it occurs."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # one position, or the two to average
+    values, seen = [], 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while middle and middle[0] < seen:
+            values.append(value)
+            middle.pop(0)
+    return float(sum(values)) / 2

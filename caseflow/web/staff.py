@@ -318,6 +318,7 @@ def dashboard(request):
         "acceptanceLate": _("Acceptance decided late"),
         "acceptancePending": _("Acceptance not yet due"),
         "failed": _("The figures could not be loaded: reload the page."),
+        "more": _("and COUNT more (the case list shows them all)"),
     }
     return render(request, "staff/dashboard.html", {
         **nav(request.staff), "year": year, "years": range(year, year - 10, -1),

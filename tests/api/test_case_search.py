@@ -1,6 +1,7 @@
 """Case list filters, and text search that works for Chinese."""
 
 import pytest
+from django.db import connection
 
 from tests.personas import complaint
 
@@ -41,3 +42,101 @@ def test_filter_values_out_of_range_are_a_400_naming_the_filter(people, api, url
     response = api(people.head).get(url, bad)
     assert response.status_code == 400, response.content[:300]
     assert set(bad) <= set(response.json()["errors"])
+
+
+# --- search at scale: terms of every length, on SQLite and on PostgreSQL ----------------------
+
+def registered(people, subject: str, description: str, organization=None):
+    from django.utils import timezone
+
+    from caseflow.actions.intake import PartyDetails, case_register
+
+    return case_register(kind="complaint", subject=subject, description=description,
+                         scope="a", channel="email", received_at=timezone.now(),
+                         submitter=PartyDetails(name="张三", email="zhangsan@example.cn",
+                                                organization=organization),
+                         acting_user=people.office)
+
+
+@pytest.fixture
+def texts(people, client_authority):
+    return {
+        "meter": registered(people, "计量器具未按期检定", "燃煤计量器具的检定证书过期。"),
+        "carbon": registered(people, "核查报告数据有误", "二氧化碳排放量计算有误。"),
+        # filed by a client: its kind may be corrected to a dispute (R8.12)
+        "site": registered(people, "现场核查不规范", "核查组未到现场查看。", client_authority),
+    }
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("碳", {"carbon"}),  # one character
+    ("器", {"meter"}),
+    ("核查", {"carbon", "site"}),  # two
+    ("现场", {"site"}),
+    ("计量器具", {"meter"}),  # three or more: trigrams
+    ("排放量计算", {"carbon"}),
+    ("ts", {"meter", "carbon", "site"}),  # the number TS-…, whatever the letters' case
+    ("定燃", set()),  # the end of one text and the start of the next are not a term
+    ("煤", {"meter"}),
+    ("钢", set()),
+])
+def test_search_finds_chinese_terms_of_one_two_and_more_characters(people, api, texts, term,
+                                                                   expected):
+    """On both databases: PostgreSQL through the character grams (1–2) or trigrams (3+),
+    SQLite by scanning; the answers are the same."""
+    found = api(people.head).get("/api/cases/", {"q": term}).json()
+    assert {c["id"] for c in found["results"]} == {texts[k].pk for k in expected}
+    assert found["count"] == len(expected) and found["count_exact"] is True
+
+
+def test_search_finds_a_case_by_its_former_number_and_lists_it_once(people, api, texts):
+    from caseflow.actions.intake import case_correct_kind
+    from tests.personas import commit
+
+    case = texts["site"]
+    old = case.number
+    commit(case, people.office)
+    case = case_correct_kind(case=case, kind="dispute", acting_user=people.office,
+                             reason="更正")
+    found = api(people.head).get("/api/cases/", {"q": old}).json()["results"]
+    assert [c["id"] for c in found] == [case.pk]
+    # a term in both the former number and the text lists the case once
+    both = api(people.head).get("/api/cases/", {"q": old[:2]}).json()["results"]
+    assert sorted(c["id"] for c in both) == sorted(c.pk for c in texts.values())
+
+
+def test_search_results_keep_the_lists_order(people, api, texts):
+    """Soonest deadline first, then the number: the same order with or without a term."""
+    listed = [c["id"] for c in api(people.head).get("/api/cases/").json()["results"]]
+    found = [c["id"] for c in api(people.head).get("/api/cases/", {"q": "核查"}).json()[
+        "results"]]
+    assert found == [pk for pk in listed if pk in found]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_postgresql_reads_a_short_terms_cases_from_the_gram_index(people, texts):
+    """The cases of a one- or two-character term come from the GIN index over the grams:
+    no scan of every description."""
+    from caseflow.models import Case
+    from caseflow.selectors.cases import HasTextGram
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # three rows: show the path
+        sql, params = Case.objects.filter(HasTextGram("碳")).values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "caseflow_case_text_grams" in plan, plan
+
+
+@pytest.mark.parametrize("term, expected", [("碳", {"carbon"}), ("核查", {"carbon", "site"}),
+                                            ("ts", {"meter", "carbon", "site"})])
+def test_a_common_short_term_is_tested_row_by_row_with_the_same_answer(
+        people, api, texts, term, expected, monkeypatch):
+    """A term the statistics call common skips the index (the list meets its cases at
+    once); the answer is the same."""
+    from caseflow.selectors import cases
+
+    monkeypatch.setattr(cases, "GRAM_IDS_READ", 0)
+    found = api(people.head).get("/api/cases/", {"q": term}).json()["results"]
+    assert {c["id"] for c in found} == {texts[k].pk for k in expected}

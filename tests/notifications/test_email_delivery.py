@@ -131,6 +131,7 @@ def test_after_the_last_retry_it_is_failed_and_on_the_dashboard(people, engageme
     assert status == "failed"
     assert waits == [30, 60, 120, 240, 480]
     assert row.attempts == 6 and row.next_attempt_at is None
+    assert row.failed_at == moment  # given up on at the last try (the dashboard's order)
     assert list(row.delivery_attempts.values_list("result", flat=True)) == ["retry"] * 5 + [
         "failed"]
     assert notification_deliver(row.pk, now=moment + dt.timedelta(hours=1)) == "skipped"

@@ -407,7 +407,9 @@ def test_x1_withdrawn_before_the_deadline_needed_no_decision():
 
 
 def test_x1_statistics_query_count_is_fixed(cases_2026, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):  # the cases, the calendar's overrides and years
+    # counts by kind, scope and state; the substantiated by respondent; the calendar's
+    # overrides and years; the pairs of days to acceptance and to closure
+    with django_assert_max_num_queries(6):
         complaint_statistics(2026)
 
 

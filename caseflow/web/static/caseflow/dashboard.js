@@ -50,7 +50,8 @@
     charts[id].setOption(option, true);
   }
 
-  function caseLinks(id, numbers) {
+  // The API names the first cases of a long list and says how many there are.
+  function caseLinks(id, numbers, total) {
     var list = byId(id);
     list.textContent = "";
     if (!numbers.length) {
@@ -68,6 +69,12 @@
       item.appendChild(link);
       list.appendChild(item);
     });
+    if (total > numbers.length) {
+      var more = document.createElement("li");
+      more.className = "muted more";
+      more.textContent = labels.more.replace("COUNT", total - numbers.length);
+      list.appendChild(more);
+    }
   }
 
   function onTime(data) {
@@ -163,14 +170,15 @@
   }
 
   function show(data) {
-    setText("figure-overdue", data.overdue.length);
-    setText("figure-due-soon", data.due_within_two_working_days.length);
+    setText("figure-overdue", data.overdue_total);
+    setText("figure-due-soon", data.due_within_two_working_days_total);
     setText("figure-median-acceptance", data.median_working_days_to_acceptance === null
             ? "—" : data.median_working_days_to_acceptance);
     setText("figure-median-closure", data.median_working_days_to_closure === null
             ? "—" : data.median_working_days_to_closure);
-    caseLinks("list-overdue", data.overdue);
-    caseLinks("list-due-soon", data.due_within_two_working_days);
+    caseLinks("list-overdue", data.overdue, data.overdue_total);
+    caseLinks("list-due-soon", data.due_within_two_working_days,
+              data.due_within_two_working_days_total);
     onTime(data);
     stages(data);
     load(data);

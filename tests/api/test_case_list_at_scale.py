@@ -1,0 +1,135 @@
+"""The case list at scale: a count that stops at a bound (pages never count the whole
+table), visibility and the impartiality exclusions as conditions on the case's own row
+(no DISTINCT, no join over every party), whichever way each is read."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+
+from api import pagination
+from caseflow.actions.intake import PartyDetails, case_accept, case_assign
+from caseflow.selectors import cases as case_selectors
+from caseflow.selectors.cases import cases_for_staff
+from tests.personas import commit, complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def listed(client, **query) -> dict:
+    response = client.get("/api/cases/", query)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_count_is_exact_under_the_bound(people, api):
+    complaint(people)
+    complaint(people)
+    body = listed(api(people.head))
+    assert (body["count"], body["count_exact"], len(body["results"])) == (2, True, 2)
+
+
+def test_the_count_stops_at_the_bound_and_the_pages_with_it(people, api, monkeypatch):
+    """Past the bound `count` is the bound and says it is not exact; the pages reach as
+    far as it (narrow the filters to see the rest)."""
+    for _ in range(3):
+        complaint(people)
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
+    body = listed(api(people.head))
+    assert (body["count"], body["count_exact"], body["next"]) == (2, False, None)
+    assert len(body["results"]) == 2
+    assert api(people.head).get("/api/cases/", {"page": 2}).status_code == 404
+    assert listed(api(people.head), kind="complaint", q="核查")["count_exact"] is False
+
+
+def test_the_count_never_reads_more_than_the_bound(people, api, monkeypatch):
+    for _ in range(3):
+        complaint(people)
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 2)
+    with CaptureQueriesContext(connection) as queries:
+        listed(api(people.head))
+    [count] = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert "LIMIT 3" in count
+
+
+def test_the_schema_says_what_count_means():
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    page = schema["components"]["schemas"]["PaginatedCaseListList"]
+    assert page["properties"]["count_exact"]["type"] == "boolean"
+    assert page["properties"]["count"]["maximum"] == pagination.COUNT_BOUND
+    assert {"count", "count_exact", "results"} <= set(page["required"])
+
+
+def handled_case(people, **kw):
+    case = complaint(people, **kw)
+    commit(case, people.head, people.handler)
+    case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    return case_assign(case=case, handler=people.handler, acting_user=people.head)
+
+
+def list_sql(client, **query) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        listed(client, **query)
+    return "\n".join(q["sql"] for q in queries.captured_queries
+                     if 'FROM "caseflow_case"' in q["sql"])
+
+
+def test_a_narrower_role_sees_its_cases_without_distinct_or_joins(people, api):
+    """Liu Yang (project office) handles one case of two: his list has it, and is read
+    without DISTINCT or a LEFT JOIN through nonconformities and tasks."""
+    mine = handled_case(people)
+    complaint(people)
+    client = api(people.handler)
+    assert [c["id"] for c in listed(client)["results"]] == [mine.pk]
+    sql = list_sql(client)
+    assert "DISTINCT" not in sql
+    assert 'LEFT OUTER JOIN "caseflow_nonconformity"' not in sql
+    assert 'LEFT OUTER JOIN "caseflow_capatask"' not in sql
+
+
+@pytest.mark.parametrize("read_first", [True, False], ids=["ids read first", "exists"])
+def test_r7_05_a_task_owner_sees_the_nonconformity_either_way(people, read_first, monkeypatch):
+    """The arm of visibility through a task: as a list of ids when few, as an EXISTS on
+    the case's row when many; the same cases either way."""
+    from caseflow.actions.nonconformities import (
+        capa_task_assign,
+        nonconformity_analyse,
+        nonconformity_open,
+        nonconformity_sign_off_plan,
+    )
+    from caseflow.models import RoleAssignment
+
+    if not read_first:
+        monkeypatch.setattr(case_selectors, "VISIBLE_IDS_READ", 0)
+    RoleAssignment.objects.create(staff=people.office_2, role="quality_assurance")
+    case = nonconformity_open(source="routine_inspection", subject="记录不全",
+                              description="记录未归档。", acting_user=people.head)
+    commit(case, people.office_2, people.quality_manager, people.reviewer)
+    nonconformity_analyse(case=case, acting_user=people.office_2, method="five_whys",
+                          analysis="为什么", root_cause="职责不清", correction="补齐",
+                          corrective_action="修订制度",
+                          report_due_on=timezone.localdate() + dt.timedelta(days=30))
+    nonconformity_sign_off_plan(case=case, acting_user=people.quality_manager)
+    assert not cases_for_staff(people.reviewer).filter(pk=case.pk).exists()
+    capa_task_assign(case=case, acting_user=people.office_2, owner=people.reviewer,
+                     description="补齐现场记录", working_days=5)
+    assert list(cases_for_staff(people.reviewer).values_list("pk", flat=True)) == [case.pk]
+    sql = str(cases_for_staff(people.reviewer).query)
+    assert ('"caseflow_capatask"' in sql) is not read_first and "DISTINCT" not in sql
+
+
+def test_r8_14_the_case_about_the_viewer_is_left_out_without_joining_the_parties(people,
+                                                                                 api):
+    """R8.14 as NOT EXISTS on the respondent's row: the list never joins every party."""
+    about_office = complaint(people, respondent=PartyDetails(name="赵磊",
+                                                             staff=people.office),
+                             registrar=people.office_2)
+    other = complaint(people)
+    client = api(people.office)
+    assert [c["id"] for c in listed(client)["results"]] == [other.pk]
+    assert about_office.pk in [c["id"] for c in listed(api(people.head))["results"]]
+    sql = list_sql(client)
+    assert 'JOIN "caseflow_party"' not in sql and "NOT (EXISTS" in sql

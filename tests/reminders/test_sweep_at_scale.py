@@ -1,0 +1,73 @@
+"""The sweep costs what is due: the calendar's overrides read once per run however many
+rows it moves, the same queries with nothing due whatever the number of open cases, and
+the due rows found through the index on their stored next moment."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from caseflow.actions.time_driven import run_due
+from caseflow.models import Case
+from caseflow.workdays import CHINA
+from tests.personas import clock_at, complaint
+
+pytestmark = pytest.mark.django_db
+
+RECEIVED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)  # a Monday
+
+
+def sweep(moment: dt.datetime) -> tuple:
+    with time_machine.travel(moment, tick=False), CaptureQueriesContext(connection) as ctx:
+        result = run_due(now=moment)
+    return result, [q["sql"] for q in ctx.captured_queries
+                    if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_r7_01_a_sweep_reads_the_calendars_overrides_once(people):
+    """Three missed acceptances open three nonconformities (each a state change with its
+    deadline) and their reminders go out: the overrides are read once."""
+    with clock_at(people, RECEIVED):
+        for _ in range(3):
+            complaint(people, received_at=RECEIVED)
+    result, queries = sweep(dt.datetime(2026, 11, 12, 9, 30, tzinfo=CHINA))
+    assert len(result.nonconformities_opened) == 3
+    assert sum('FROM "caseflow_calendaroverride"' in q for q in queries) == 1
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_with_nothing_due_the_sweep_runs_the_same_queries_however_many_cases(people,
+                                                                             extra):
+    """Open cases not yet due add no query: the sweep asks for what is due, not for
+    everything open."""
+    with clock_at(people, RECEIVED):
+        for _ in range(3 + extra):
+            complaint(people, received_at=RECEIVED)
+    quiet = dt.datetime(2026, 11, 3, 8, 0, tzinfo=CHINA)  # before the first reminder
+    sweep(quiet)  # the year's bookkeeping rows, once
+    _, queries = sweep(quiet)
+    assert Case.objects.count() == 3 + extra
+    assert len(queries) == QUIET_QUERIES, "\n".join(queries)
+
+
+# Overrides and years (2), ruled appeals whose window ended (1), missed acceptances (1),
+# this year's conflict-analysis deadline (1), due rows of each of five subjects (5); the
+# digest waits for the reminder hour.
+QUIET_QUERIES = 10
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_the_due_rows_are_found_through_the_index_on_their_next_moment(people):
+    with clock_at(people, RECEIVED):
+        complaint(people, received_at=RECEIVED)
+    due = Case.objects.filter(next_reminder_at__lte=RECEIVED).order_by(
+        "next_reminder_at", "pk").values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # one row: show the path
+        sql, params = due.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "next_reminder_at" in plan and "Index" in plan, plan
