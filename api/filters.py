@@ -93,8 +93,18 @@ class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = StrictFilterSet
 
 
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """A moment compared in UTC: ISO 8601 allows offsets to ±23:59, PostgreSQL only to
+    ±15:59 ("time zone displacement out of range" would be a 500)."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)
+
+
 def a_moment(**kw):
-    return django_filters.IsoDateTimeFilter(validators=[plausible_moment], **kw)
+    return MomentFilter(validators=[plausible_moment], **kw)
 
 
 def an_id(**kw):
