@@ -14,6 +14,7 @@ urlpatterns = [
     path("auth/session/", include(([path("login/", session.SessionLoginView.as_view(),
                                          name="login")], "rest_framework"))),
     path("me/", people.MeView.as_view(), name="api-me"),
+    path("me/telegram-link/", people.TelegramLinkView.as_view(), name="api-me-telegram-link"),
     # cases and their workflows
     path("cases/", cases.CaseListView.as_view(), name="api-cases"),
     path(CASE, cases.CaseDetailView.as_view(), name="api-case"),

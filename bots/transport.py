@@ -52,6 +52,8 @@ CHAT_GONE = ("chat not found", "peer_id_invalid", "user not found")
 
 class TelegramChannel:
     name: ClassVar[str] = "telegram"
+    # Presses of a message's callback buttons come back to the bot (Acknowledge, Snooze).
+    interactive: ClassVar[bool] = True
 
     def address_for(self, staff: Staff) -> str | None:
         if (not settings.TELEGRAM_BOT_TOKEN or not staff.notify_by_telegram

@@ -374,14 +374,21 @@ def reminder_message(notification: Notification) -> Message:
 
 def digest_message(notification: Notification) -> Message:
     """One message a working morning: the person's cases due soon and overdue."""
-    items = notification.context.get("items", [])
+    return digest_of(notification.context.get("items", []))
+
+
+def digest_of(items: list[dict]) -> Message:
+    """A digest of `items` (the sweep's digest items), in the active language; the
+    bot's /digest says the same on demand."""
     overdue = sum(1 for item in items if item.get("overdue"))
     subject = (gettext("Your cases today: %(soon)s due soon, %(overdue)s overdue")
                % {"soon": len(items) - overdue, "overdue": overdue})
     lines = []
     for item in items:
+        stage = item.get("stage", "")
+        # The sweep names the step an item waits for; a case state reads as a stage.
         parts = [str(item.get("label", "")), kind_label(item.get("kind", "")),
-                 stage_label(item.get("stage", ""))]
+                 stage_label(stage) if stage in STAGE_LABELS else step_label(stage)]
         if item.get("due_at"):
             due = local_time(item["due_at"])
             label = deadline_label(item.get("deadline_kind", ""),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "caseflow.apps.CaseflowConfig",
+    "bots.apps.BotsConfig",  # the Telegram bot's command (runbot)
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,11 @@ TELEGRAM_API_BASE_URL = os.environ.get("TELEGRAM_API_BASE_URL", "https://api.tel
 # single worker's memory): messages a second overall, and to any one chat.
 TELEGRAM_RATE_GLOBAL = float(os.environ.get("TELEGRAM_RATE_GLOBAL", "30"))
 TELEGRAM_RATE_PER_CHAT = float(os.environ.get("TELEGRAM_RATE_PER_CHAT", "1"))
+# The bot's @username (without the @): staff link their chat by https://t.me/<it>?start=…
+TELEGRAM_BOT_USERNAME = os.environ.get("TELEGRAM_BOT_USERNAME", "").lstrip("@")
+# Webhook mode: Telegram sends this in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z
+# 0-9 _ -); the route's path is derived from it. Unset: no webhook route (polling only).
+TELEGRAM_WEBHOOK_SECRET = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
 
 # --- WeCom (企业微信) and DingTalk (钉钉): the body's internal apps ---------------------
 # Each is off until all three of its values are set (caseflow.channels.wecom / .dingtalk).

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.views.session import SessionLoginView
+from bots.webhook import update_received as telegram_update_received
 from caseflow.web import staff_urls
 from caseflow.web.health import healthz
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switch
     path("staff/", include(([path("signin/", staff_signin, name="signin"),
                              *staff_urls.urlpatterns], "staff"))),
+    # Telegram's webhook (issue 14): answers only with the derived path and secret header.
+    path("telegram/webhook/<str:path>", telegram_update_received, name="telegram-webhook"),
     path("", include("caseflow.web.urls")),
 ]
 

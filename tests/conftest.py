@@ -86,6 +86,7 @@ def bot_api(settings):
     server = BotApiServer().start()
     settings.TELEGRAM_BOT_TOKEN = server.token
     settings.TELEGRAM_API_BASE_URL = server.base_url
+    settings.TELEGRAM_BOT_USERNAME = server.state.bot_user["username"]
     yield server
     server.stop()
 

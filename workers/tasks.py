@@ -18,6 +18,7 @@ def run_due_task() -> dict:
             "reminders": result.reminders.reminders,
             "escalations": result.reminders.escalations,
             "reminders_failed": result.reminders.failed,
+            "snoozed_repeats": result.snoozed_repeats,
             "digests": result.digests}
 
 

@@ -24,6 +24,7 @@ from caseflow.actions.organizations import (
 )
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import Relationship, declaration_rule, declaration_sign
+from caseflow.actions.telegram_links import telegram_link_token_issue
 from caseflow.models import Case, Declaration, Engagement, Organization, Staff
 from caseflow.selectors.visibility import declarations_for_staff
 
@@ -88,6 +89,22 @@ class MeView(APIView):
     def patch(self, request):
         data = validated(MeSerializer, request, partial=True)
         return perform(lambda: staff_profile_update(staff=request.staff, **data), MeSerializer)
+
+
+class TelegramLinkSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="https://t.me/<bot>?start=<one-time token>")
+    expires_at = serializers.DateTimeField()
+
+
+class TelegramLinkView(APIView):
+    """A fresh one-time link that binds a Telegram chat to the caller's account: opened
+    on the phone, it starts the bot with the token (`/start`). It works once, for an
+    hour; links issued before it stop working. 409 while the bot is not set up."""
+
+    @extend_schema(request=None, responses={201: TelegramLinkSerializer})
+    def post(self, request):
+        return perform(lambda: telegram_link_token_issue(staff=request.staff),
+                       TelegramLinkSerializer, created=True)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

@@ -46,6 +46,7 @@ from caseflow.delivery_policy import (
 from caseflow.messages import PARTY_TEMPLATES, notification_message
 from caseflow.models import DeliveryAttempt, Notification, Staff
 from caseflow.policies.impartiality import case_recusal
+from caseflow.reminder_buttons import reminder_buttons
 from caseflow.selectors.roles import role_recipients
 
 logger = logging.getLogger(__name__)
@@ -249,9 +250,11 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
 
 def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) -> Message:
     """The message in the person's language, with an email Message-ID fixed per row and
-    person: a retry that repeats a message the server took is recognisable as such. On a
-    channel that acknowledges by link (WeCom, DingTalk) a staff member's has its buttons:
-    their own acknowledgement link, and the case's page."""
+    person: a retry that repeats a message the server took is recognisable as such. A
+    staff member's has its buttons: on a channel that acknowledges by link (WeCom,
+    DingTalk) their own acknowledgement link and the case's page; elsewhere Acknowledge
+    and Snooze where the channel hands presses back (`interactive`, Telegram), the case's
+    page everywhere."""
     notification = run.notification
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_message
@@ -262,9 +265,14 @@ def message_for(run: Run, staff: Staff | None, language: str, channel: Channel) 
         if language not in run.messages:
             run.messages[language] = notification_message(notification, language=language)
         message = run.messages[language]
-        if staff is not None and getattr(channel, "acknowledges_by_link", False):
+        if staff is not None:
             with translation.override(language):
-                message = replace(message, buttons=link_buttons(notification, staff))
+                if getattr(channel, "acknowledges_by_link", False):
+                    buttons = link_buttons(notification, staff)
+                else:
+                    buttons = reminder_buttons(
+                        notification, interactive=getattr(channel, "interactive", False))
+                message = replace(message, buttons=buttons)
     who = staff.pk if staff else "party"
     message_id = f"<caseflow.notification.{notification.pk}.{who}@{sender_domain()}>"
     return replace(message, headers={"Message-ID": message_id, **message.headers})

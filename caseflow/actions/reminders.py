@@ -39,6 +39,7 @@ from caseflow.models import (
     Nonconformity,
     Notification,
     ReminderAcknowledgement,
+    ReminderSnooze,
     Role,
     Staff,
 )
@@ -258,6 +259,21 @@ def acknowledged(recipient: Recipient, acknowledgements: list[ReminderAcknowledg
     return False
 
 
+def snoozed(recipient: Recipient, snoozes: list[ReminderSnooze]) -> bool:
+    """The person (or the role's holder) put this deadline's reminders off to a later
+    morning (the bot's Snooze, caseflow.actions.reminder_snooze) at this rung or a higher
+    one: nothing before then; that morning's repeat is the snooze's own."""
+    for snooze in snoozes:
+        if snooze.level < recipient.level:
+            continue
+        if (recipient.staff is not None and not snooze.role
+                and snooze.staff_id == recipient.staff.pk):
+            return True
+        if recipient.role and snooze.role == recipient.role:
+            return True
+    return False
+
+
 def dedupe_key(due: Due, threshold: Threshold, recipient: Recipient) -> str:
     """One message per (what, deadline, threshold, recipient, day)."""
     stamp = due.due_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -269,9 +285,12 @@ def due_remind(due: Due, threshold: Threshold) -> list[Notification]:
     """Queue the reminders and escalations of `due` at `threshold` (deduplicated)."""
     acknowledgements = list(ReminderAcknowledgement.objects.filter(
         subject_kind=due.kind, object_id=due.object_id, due_at=due.due_at))
+    snoozes = list(ReminderSnooze.objects.filter(
+        subject_kind=due.kind, object_id=due.object_id, due_at=due.due_at,
+        until__gt=threshold.moment))
     queued = []
     for recipient in ladder_recipients(due, threshold):
-        if acknowledged(recipient, acknowledgements):
+        if acknowledged(recipient, acknowledgements) or snoozed(recipient, snoozes):
             continue
         context = {
             "subject_kind": due.kind, "object_id": due.object_id, "label": due.label,
@@ -484,6 +503,22 @@ def digest_items(staff_ids: list[int], *, horizon: dt.datetime, now: dt.datetime
     return items
 
 
+def digest_horizon(schedule: ReminderSchedule, today: dt.date) -> dt.datetime | None:
+    """A digest lists what is due by the end of the second working day after `today`."""
+    day = schedule.working_day_after(today, 2)
+    return end_of_day(day) if day is not None else None
+
+
+def digest_today(staff: Staff, *, now: dt.datetime) -> list[dict]:
+    """What `staff`'s digest lists at `now`, on demand (the bot's /digest): their open
+    items overdue or due within two working days, as the morning's digest has them."""
+    overrides = calendar_overrides()
+    horizon = digest_horizon(ReminderSchedule(overrides), china_date(now))
+    if horizon is None:
+        return []
+    return digest_items([staff.pk], horizon=horizon, now=now, overrides=overrides)[staff.pk]
+
+
 def digest_queue(*, now: dt.datetime, overrides=None) -> list[Notification]:
     """On a working morning (from the reminder hour), one "digest" per active staff
     member with open items due within two working days or overdue; nothing for whoever
@@ -493,15 +528,15 @@ def digest_queue(*, now: dt.datetime, overrides=None) -> list[Notification]:
     today = china_date(now)
     if not schedule.is_working(today) or now < schedule.morning(today):
         return []
-    horizon_day = schedule.working_day_after(today, 2)
-    if horizon_day is None:
+    horizon = digest_horizon(schedule, today)
+    if horizon is None:
         return []
     staff = {s.pk: s for s in Staff.objects.filter(is_active=True)}
     keys = {pk: f"digest:{pk}:{today.isoformat()}" for pk in staff}
     sent = set(Notification.objects.filter(dedupe_key__in=keys.values())
                .values_list("dedupe_key", flat=True))
     pending = [pk for pk, key in keys.items() if key not in sent]
-    items = digest_items(pending, horizon=end_of_day(horizon_day), now=now, overrides=overrides)
+    items = digest_items(pending, horizon=horizon, now=now, overrides=overrides)
     queued = []
     for pk in pending:
         if not items[pk]:

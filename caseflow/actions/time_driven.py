@@ -10,6 +10,7 @@ from django.db import transaction
 from caseflow.actions.appeals import appeal_close_after_window
 from caseflow.actions.conflict_analysis import conflict_analysis_deadline_ensure
 from caseflow.actions.nonconformities import missed_acceptances_open_nonconformities
+from caseflow.actions.reminder_snooze import snoozed_reminders_queue
 from caseflow.actions.reminders import SweepResult, digest_queue, reminders_sweep
 from caseflow.models import Case, CaseKind
 from caseflow.policies.transitions import S
@@ -21,6 +22,7 @@ class DueRun:
     closed_appeals: list[str] = field(default_factory=list)
     nonconformities_opened: list[str] = field(default_factory=list)
     reminders: SweepResult = field(default_factory=SweepResult)
+    snoozed_repeats: int = 0  # reminders put off to this morning, sent again
     digests: int = 0
 
 
@@ -42,6 +44,8 @@ def run_due(*, now: dt.datetime) -> DueRun:
     with transaction.atomic():
         conflict_analysis_deadline_ensure(now=now, overrides=overrides)
     result.reminders = reminders_sweep(now=now, overrides=overrides)
+    # After the sweep: a snooze ending on a reminder morning needs no repeat of its own.
+    result.snoozed_repeats = len(snoozed_reminders_queue(now=now, overrides=overrides))
     with transaction.atomic():
         result.digests = len(digest_queue(now=now, overrides=overrides))
     return result

@@ -77,6 +77,8 @@ class PermanentFailure(Exception):
 
 class Channel(Protocol):
     name: ClassVar[str]
+    # A channel whose callback buttons come back to us (Telegram's) sets `interactive =
+    # True`; the others get a message's links only (`caseflow.reminder_buttons`).
     # A channel that shows links but hands no button presses back (WeCom, DingTalk) sets
     # `acknowledges_by_link = True`: a reminder to a person then carries their own
     # acknowledgement link (caseflow.actions.acknowledgement_links).

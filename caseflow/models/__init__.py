@@ -55,6 +55,8 @@ from caseflow.models.records import (
     DocumentRevision,
     document_number,
 )
+from caseflow.models.snoozes import ReminderSnooze
+from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
     "FINAL_STATE_NAMES",
@@ -70,6 +72,6 @@ __all__ = [
     "DeadlineKind", "Declaration",
     "DeliveryAttempt", "Engagement", "Finding", "InterestRelationship", "Notice", "NoticeSending",
     "Notification",
-    "Messenger", "Organization", "Party", "ReminderAcknowledgement", "Role", "RoleAssignment",
-    "Scope", "Staff",
+    "Messenger", "Organization", "Party", "ReminderAcknowledgement", "ReminderSnooze",
+    "Role", "RoleAssignment", "Scope", "Staff", "TelegramLinkToken",
 ]

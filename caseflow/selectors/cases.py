@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.utils.translation import gettext as _
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
+from caseflow.errors import InvalidInput
 from caseflow.models import (
+    NUMBER_PREFIX,
     AnalysisCycle,
     CapaTask,
     Case,
@@ -206,6 +210,24 @@ def case_for_staff(staff: Staff, pk) -> Case:
         "submitter", "respondent", "archive", "nonconformity", "engagement__client",
         "engagement__verified_entity", "engagement__team_lead",
     ).get(pk=pk)
+
+
+# A case number as issued (caseflow.actions.intake.case_number_issue): TS-2026-0001.
+PREFIXES = "|".join(NUMBER_PREFIX.values())
+CASE_NUMBER_SHAPE = re.compile(rf"({PREFIXES})-\d{{4}}-\d{{4,6}}")
+
+
+def case_by_number_for_staff(staff: Staff, number: str) -> Case | None:
+    """The case with this number (or a number it had before its kind was corrected), if
+    `staff` may see it: None for one that does not exist and one hidden from them alike.
+    InvalidInput for text that is no case number."""
+    number = number.strip().upper()
+    if not CASE_NUMBER_SHAPE.fullmatch(number):
+        raise InvalidInput(_("%(text)s is not a case number; numbers look like "
+                             "TS-2026-0001.") % {"text": number[:40] or "—"}, field="number")
+    found = (cases_for_staff(staff).filter(Q(number=number) | Q(aliases__number=number))
+             .values_list("pk", flat=True).first())
+    return case_for_staff(staff, found) if found is not None else None
 
 
 def case_detail(case: Case, *, viewer: Staff) -> CaseDetail:

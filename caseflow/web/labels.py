@@ -184,6 +184,8 @@ EVENTS = {
     "engagement_team_changed": _("Engagement team changed"),
     "task_due_recomputed": _("Task deadline recomputed"),
     "inspection_target_recomputed": _("Inspection target recomputed"),
+    "reminder_acknowledged": _("Reminder acknowledged"),
+    "reminder_snoozed": _("Reminder snoozed to the next working morning"),
 }
 
 

@@ -35,6 +35,7 @@ from caseflow.actions.parties import party_identity_reveal
 from caseflow.actions.profile import staff_profile_update
 from caseflow.actions.staff import declaration_sign
 from caseflow.actions.steps import step_take
+from caseflow.actions.telegram_links import telegram_bot_configured, telegram_link_token_issue
 from caseflow.errors import (
     CaseflowError,
     Conflict,
@@ -351,12 +352,33 @@ def profile(request):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, staff.language,
                                 samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
             return response
+    return profile_page(request, staff, form,
+                        status=400 if form.is_bound and form.errors else 200)
+
+
+def profile_page(request, staff: Staff, form, *, status: int = 200, **extra):
     return render(request, "staff/profile.html", {
         **nav(staff), "form": form, "staff": staff,
         "roles": [a.get_role_display() for a in staff.role_assignments.all()],
         "year": timezone.localdate().year,
-        "annual_missing": not annual_commitment_on_file(staff, timezone.localdate().year)},
-        status=400 if form.is_bound and form.errors else 200)
+        "annual_missing": not annual_commitment_on_file(staff, timezone.localdate().year),
+        "telegram_available": telegram_bot_configured(), **extra}, status=status)
+
+
+@require_POST
+@staff_page
+def telegram_link_issue(request):
+    """A fresh one-time link that binds a Telegram chat to this account (the bot's
+    /start), shown once on the profile page: valid for an hour, once; the older ones
+    stop working. Issued on POST only, so a page view never makes one."""
+    staff = request.staff
+    form = ProfileForm(initial=ProfileForm.initial_for(staff), staff=staff)
+    try:
+        with transaction.atomic():
+            issued = telegram_link_token_issue(staff=staff)
+    except CaseflowError as refused:
+        return refused_page(request, refused.message, refusal_status(refused), refused.rule)
+    return profile_page(request, staff, form, telegram_link=issued)
 
 
 @require_POST

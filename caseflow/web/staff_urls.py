@@ -10,6 +10,7 @@ urlpatterns = [
     path("signout/", staff.signout, name="signout"),
     path("profile/", staff.profile, name="profile"),
     path("profile/commitment/", staff.annual_commitment_sign, name="annual-commitment"),
+    path("profile/telegram-link/", staff.telegram_link_issue, name="telegram-link"),
     path("dashboard/", staff.dashboard, name="dashboard"),
     path("committee/", staff.committee, name="committee"),
     # Reminder messages link here (issue 12): keep this path.

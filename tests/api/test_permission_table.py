@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bots.webhook import webhook_path
 from caseflow.actions.acknowledgement_links import acknowledgement_token
 from caseflow.actions.archives import archive_loan_request, disclosure_request_create
 from caseflow.actions.complaints import complaint_evaluate, complaint_record_finding
@@ -68,8 +69,11 @@ def page(table):
 
 
 @pytest.fixture
-def world(people, engagement, django_user_model):
+def world(people, engagement, django_user_model, settings):
     """The objects the routes act on, built through the actions."""
+    # The Telegram bot set up for webhook mode (its routes answer only then).
+    settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_BOT_USERNAME = "123:table", "caseflow_bot"
+    settings.TELEGRAM_WEBHOOK_SECRET = "table-webhook-secret"
     qa = staff_create(username="sunli", display_name="孙丽 Sun Li",
                       roles={Role.QUALITY_ASSURANCE: "holder"})
     declaration_sign(staff=qa, kind="annual", year=timezone.localdate().year)
@@ -177,6 +181,11 @@ def routes(w):
         "api-logout": [("post", "/api/auth/logout/", {}, "json", every(204))],
         "api-me": [("get", "/api/me/", None, None, every(200)),
                    ("patch", "/api/me/", {"language": "en"}, "json", every(200))],
+        "api-me-telegram-link": [("post", "/api/me/telegram-link/", {}, "json", every(201))],
+        # Telegram's webhook: only with the secret header Telegram sends (none here)
+        "telegram-webhook": [("post", "/telegram/webhook/"
+                                      + webhook_path("table-webhook-secret"),
+                              {"update_id": 1}, "json", public(403))],
         "api-cases": [
             ("get", "/api/cases/", None, None, every(200)),
             ("post", "/api/cases/", {
@@ -382,6 +391,8 @@ def staff_pages(w):
                                          "notify_by_email": "on"}, None, page(every(302)))],
         "staff:annual-commitment": [("post", "/staff/profile/commitment/", {}, None,
                                      page(every(302)))],
+        "staff:telegram-link": [("post", "/staff/profile/telegram-link/", {}, None,
+                                 page(every(200)))],
         "staff:dashboard": [("get", "/staff/dashboard/", None, None,
                              page(only(200, MANAGEMENT, scope=every)))],
         "staff:committee": [("get", "/staff/committee/", None, None, page(every(200)))],

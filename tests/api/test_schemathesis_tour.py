@@ -15,6 +15,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from caseflow.actions.reminders import reminders_sweep
@@ -457,6 +458,10 @@ def people_and_reference_data_tour(tour):
     assert token == tour.tokens["head"]
     tour.call("office", "me_partial_update", body={"language": "en"})
     assert tour.call("office", "me_retrieve")["language"] == "en"
+    # The one-time link that binds a Telegram chat (issue 14), where the bot runs.
+    with override_settings(TELEGRAM_BOT_TOKEN="123:tour", TELEGRAM_BOT_USERNAME="caseflow_bot"):
+        link = tour.call("project", "me_telegram_link_create")
+    assert link["url"].startswith("https://t.me/caseflow_bot?start=")
 
     steel = tour.call("office", "organizations_create", body={
         "name": "苏南钢铁公司", "credit_code": "91320000134789012J", "kind": "verified_entity"})

@@ -34,4 +34,5 @@ class Command(BaseCommand):
                           f"{reminders.escalations} escalation(s) queued")
         if reminders.failed:
             self.stdout.write(f"Failed, tried again in an hour: {', '.join(reminders.failed)}")
+        self.stdout.write(f"Snoozed reminders sent again: {result.snoozed_repeats}")
         self.stdout.write(f"Daily digests queued: {result.digests}")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0017_wecom_dingtalk_links'),
+        ('caseflow', '0018_bot_telegram'),
     ]
 
     operations = [

@@ -51,5 +51,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("caseflow", "0018_scale_indexes")]
+    dependencies = [("caseflow", "0019_scale_indexes")]
     operations = [migrations.RunPython(create, drop)]

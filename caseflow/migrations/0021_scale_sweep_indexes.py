@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0019_scale_case_search'),
+        ('caseflow', '0020_scale_case_search'),
     ]
 
     operations = [

@@ -19,7 +19,7 @@ def failed_when_last_tried(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0020_scale_sweep_indexes'),
+        ('caseflow', '0021_scale_sweep_indexes'),
     ]
 
     operations = [
