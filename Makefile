@@ -8,7 +8,7 @@ MO := $(PO:.po=.mo)
 # Fonts embedded in notices and reports (caseflow/pdf_fonts.py); CASEFLOW_PDF_FONT_DIR moves them.
 FONT_DIR ?= $(or $(CASEFLOW_PDF_FONT_DIR),/usr/share/fonts/truetype/hanazono)
 
-.PHONY: run test install messages fonts browser screenshots lint check
+.PHONY: run test install messages fonts browser screenshots lint check bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,11 @@ screenshots: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# Benchmarks on PostgreSQL (BENCH_DATABASE_URL, default the local server as postgres):
+# seeds SIZE cases and a tenth of them, serves with gunicorn, loads with locust, writes
+# bench/RESULTS.md. SIZE=1000000 seeds for about 40 minutes.
+SIZE ?= 100000
+bench: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)

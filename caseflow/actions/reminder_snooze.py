@@ -129,12 +129,12 @@ def reminder_button_press(*, data: str, acting_user: Staff, now: dt.datetime) ->
     return PressOutcome(acknowledged=False, snoozed_until=snooze.until)
 
 
-def snoozed_reminders_queue(*, now: dt.datetime) -> list[Notification]:
+def snoozed_reminders_queue(*, now: dt.datetime, overrides=None) -> list[Notification]:
     """On the morning a snooze ends, the reminder again to whoever put it off, unless the
     schedule reminds them that morning anyway (the sweep then has), or the step is done,
     the deadline moved or they acknowledged it meanwhile. Each snooze is taken up once
     (claimed like the sweep's rows); `run_due` calls this after the sweep."""
-    schedule = ReminderSchedule(calendar_overrides())
+    schedule = ReminderSchedule(calendar_overrides() if overrides is None else overrides)
     queued = []
     due_ids = list(ReminderSnooze.objects.filter(until__lte=now, repeated_at__isnull=True)
                    .order_by("until", "pk").values_list("pk", flat=True))

@@ -45,7 +45,7 @@ def run_due(*, now: dt.datetime) -> DueRun:
         conflict_analysis_deadline_ensure(now=now, overrides=overrides)
     result.reminders = reminders_sweep(now=now, overrides=overrides)
     # After the sweep: a snooze ending on a reminder morning needs no repeat of its own.
-    result.snoozed_repeats = len(snoozed_reminders_queue(now=now))
+    result.snoozed_repeats = len(snoozed_reminders_queue(now=now, overrides=overrides))
     with transaction.atomic():
         result.digests = len(digest_queue(now=now, overrides=overrides))
     return result

@@ -99,6 +99,7 @@ BUSINESS_RULES = {
     "year": "R9.03: a conflict analysis is for a year not analysed yet",
     "notify_by_telegram": "Telegram needs the bot's /start first",
     "file": "engagement import: a .csv or .xlsx file (by content)",
+    "received_at": "intake: a case is not received in the future",
 }
 
 

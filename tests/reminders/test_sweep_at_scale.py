@@ -53,9 +53,9 @@ def test_with_nothing_due_the_sweep_runs_the_same_queries_however_many_cases(peo
 
 
 # Overrides and years (2), ruled appeals whose window ended (1), missed acceptances (1),
-# this year's conflict-analysis deadline (1), due rows of each of five subjects (5); the
-# digest waits for the reminder hour.
-QUIET_QUERIES = 10
+# this year's conflict-analysis deadline (1), due rows of each of five subjects (5),
+# snoozes ending (1); the digest waits for the reminder hour.
+QUIET_QUERIES = 11
 
 
 @pytest.mark.postgres

@@ -1,0 +1,340 @@
+"""The benchmarks: seed, serve with gunicorn (2 workers), load with locust, write
+bench/RESULTS.md.
+
+    python bench/run.py --size 100000            (the README's `make bench SIZE=100000`)
+
+For `--size` cases and for a tenth of them (the sweep's two sizes) it seeds a PostgreSQL
+database each (bench/seed.py, COPY, reproducible: `--seed`, `--until`; an existing one
+seeded with the same parameters is kept), times the deadline sweep there with nothing
+due, then serves the large one with gunicorn and sends each request of SCENARIOS for
+`--seconds` with locust headless (one user, one request after another, on loopback),
+as the department head and as the project office (a narrower visibility). Every check
+stays on (bench/settings.py is the production settings on loopback). Query counts come
+from one request of each, in-process.
+
+BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/) is the server; the
+databases are named caseflow_bench_<size>.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+# name, who, path ({case}: the case opened), target p95 in ms (at 1M cases), what it is
+SCENARIOS = [
+    ("dashboard", "head", "/api/dashboard/", 200, "`GET /api/dashboard/`, department head"),
+    ("statistics", "head", "/api/reports/{year}/statistics/", None,
+     "the year's complaint statistics (X1)"),
+    ("list", "head", "/api/cases/", 50, "`GET /api/cases/` first page, head"),
+    ("list-office", "project1", "/api/cases/", 50,
+     "the same as the project office (a narrower visibility)"),
+    ("filter", "head", "/api/cases/?kind=complaint&state=investigating", 50,
+     "`?kind=complaint&state=investigating`"),
+    ("search", "head", "/api/cases/?q=计量器具", 50, "`?q=计量器具` (Chinese substring)"),
+    ("search-rare", "head", "/api/cases/?q=宁波恒力", 50, "`?q=宁波恒力` (rare)"),
+    ("search-2", "head", "/api/cases/?q=核查", 50, "`?q=核查` (two characters, common)"),
+    ("search-1", "head", "/api/cases/?q=恒", 50, "`?q=恒` (one character)"),
+    ("search-office", "project1", "/api/cases/?q=计量器具", 50,
+     "`?q=计量器具` as the project office"),
+    ("detail", "head", "/api/cases/{case}/", None, "a closed complaint's file, head"),
+]
+
+
+def database_url(size: int) -> str:
+    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/")
+    return base.rstrip("/") + f"/caseflow_bench_{size}"
+
+
+def run(args: list[str], *, env: dict, capture: bool = False) -> str:
+    result = subprocess.run(args, cwd=ROOT, env=env, check=True, text=True,
+                            stdout=subprocess.PIPE if capture else None)
+    return result.stdout if capture else ""
+
+
+def environment(url: str) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "PYTHONPATH": str(ROOT)}
+
+
+def seeded(size: int, seed: int, until: dt.datetime, reseed: bool) -> tuple[str, dict]:
+    """The database for `size` cases, seeded once for these parameters."""
+    url = database_url(size)
+    env = environment(url)
+    marker = OUT / f"caseflow_bench_{size}.json"
+    wanted = {"size": size, "seed": seed, "until": until.isoformat()}
+    if not reseed and marker.exists() and json.loads(marker.read_text()).get(
+            "params") == wanted:
+        print(f"== {size:,} cases: seeded already ({marker.name})", flush=True)
+        run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
+        return url, json.loads(marker.read_text())
+    print(f"== {size:,} cases: seeding", flush=True)
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    run([PYTHON, "-c", (
+        "import psycopg, sys; c = psycopg.connect(sys.argv[1], autocommit=True); "
+        f"c.execute('DROP DATABASE IF EXISTS {name}'); c.execute('CREATE DATABASE {name}')"),
+        admin], env=env)
+    run([PYTHON, "manage.py", "migrate", "-v0"], env=env)
+    started = time.monotonic()
+    output = run([PYTHON, "bench/seed.py", "--size", str(size), "--seed", str(seed),
+                  "--until", until.isoformat()], env=env, capture=True)
+    print(output, end="", flush=True)
+    written = dict(item.split("=") for item in output.strip().splitlines()[-1].split())
+    record = {"params": wanted, "written": written,
+              "seconds": round(time.monotonic() - started, 1)}
+    marker.write_text(json.dumps(record, ensure_ascii=False, indent=1))
+    return url, record
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(url: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "caseflow.wsgi", "--workers", "2", "--bind",
+         f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env=environment(url))
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server, port
+        except urllib.error.HTTPError:  # it answers (a broker it cannot reach is no matter)
+            return server, port
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /healthz")
+
+
+def worker_peak_rss(server: subprocess.Popen) -> list[int]:
+    """Peak resident memory (VmHWM, KiB) of each gunicorn worker."""
+    peaks = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server.pid) and "VmHWM" in fields:
+            peaks.append(int(fields["VmHWM"].split()[0]))
+    return sorted(peaks)
+
+
+def load(port: int, name: str, path: str, token: str, seconds: int) -> dict:
+    """One user, one request after another, for `seconds`: p50/p95 from locust's CSV."""
+    prefix = OUT / f"locust-{name}"
+    env = {**os.environ, "BENCH_TOKEN": token, "BENCH_PATH": path, "BENCH_NAME": name}
+    done = subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"),
+                           "--headless", "-u", "1", "-r", "1", "-t", f"{seconds}s", "--host",
+                           f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary",
+                           "--loglevel", "WARNING"], cwd=ROOT, env=env, text=True,
+                          capture_output=True)
+    if done.returncode not in (0, 1):  # 1: some requests failed (counted below)
+        raise RuntimeError(done.stderr[-2000:])
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["Name"] == name)
+    return {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+            "p50": float(row["50%"]), "p95": float(row["95%"]),
+            "mean": round(float(row["Average Response Time"]), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Caseflow benchmarks -> bench/RESULTS.md")
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=None,
+                        help="the sweep's second size (default: a tenth of --size)")
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--until", type=dt.datetime.fromisoformat,
+                        default=dt.datetime(2026, 11, 30, 12, 0, tzinfo=CHINA),
+                        help="the seeds' last moment: the sweep runs then")
+    parser.add_argument("--seconds", type=int, default=20, help="per scenario")
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write bench/RESULTS.md again from var/bench/report.json")
+    args = parser.parse_args()
+    if args.report_only:
+        report = json.loads((OUT / "report.json").read_text())
+        (ROOT / "bench" / "RESULTS.md").write_text(results_markdown(report))
+        return
+    small = args.small or max(1000, args.size // 10)
+    OUT.mkdir(parents=True, exist_ok=True)
+    started = dt.datetime.now(tz=CHINA)
+
+    sweeps, seeds = {}, {}
+    for size in (small, args.size):
+        url, seeds[size] = seeded(size, args.seed, args.until, args.reseed)
+        print(f"== {size:,} cases: the sweep with nothing due", flush=True)
+        sweeps[size] = json.loads(run([PYTHON, "bench/probe.py", "sweep", "--until",
+                                       args.until.isoformat()],
+                                      env=environment(url), capture=True))
+
+    url = database_url(args.size)
+    env = environment(url)
+    probe = json.loads(run([PYTHON, "bench/probe.py", "tokens"], env=env, capture=True))
+    scenarios = [{"name": n, "user": u,
+                  "path": p.format(case=probe["case"], year=args.until.year),
+                  "target": t, "what": w} for n, u, p, t, w in SCENARIOS]
+    counts = json.loads(run([PYTHON, "bench/probe.py", "queries", "--scenarios",
+                             json.dumps(scenarios)], env=env, capture=True))
+    server, port = serve(url)
+    try:
+        results = {}
+        for s in scenarios:
+            print(f"== {s['name']}: {s['path']}", flush=True)
+            results[s["name"]] = load(port, s["name"], s["path"], probe["tokens"][s["user"]],
+                                      args.seconds)
+            print(f"   {results[s['name']]}", flush=True)
+        rss = worker_peak_rss(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report = {"started": started.isoformat(timespec="seconds"), "size": args.size,
+              "small": small, "seed": args.seed, "until": args.until.isoformat(),
+              "seconds": args.seconds, "seeds": seeds, "sweeps": sweeps,
+              "scenarios": scenarios, "results": results, "queries": counts,
+              "worker_peak_rss_kib": rss, "machine": machine()}
+    (OUT / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    (ROOT / "bench" / "RESULTS.md").write_text(results_markdown(report))
+    print("== bench/RESULTS.md written", flush=True)
+
+
+def machine() -> dict:
+    load1, load5, _ = os.getloadavg()
+    return {"cpus": os.cpu_count(), "python": platform.python_version(),
+            "load_before_http": [round(load1, 2), round(load5, 2)],
+            "postgres": subprocess.run(
+                [PYTHON, "-c", "import psycopg,sys; print(psycopg.connect(sys.argv[1])"
+                 ".execute('show server_version').fetchone()[0])",
+                 database_url(0).rsplit("/", 1)[0] + "/postgres"],
+                text=True, capture_output=True).stdout.strip()}
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} ms"
+
+
+def results_markdown(r: dict) -> str:
+    size, small = r["size"], r["small"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"One run of `make bench SIZE={size}` (`python bench/run.py --size {size}`), "
+        f"started {r['started']}: PostgreSQL {r['machine']['postgres']}, "
+        f"{r['machine']['cpus']} cores shared with other work (load average "
+        f"{r['machine']['load_before_http'][0]} before the HTTP runs), Python "
+        f"{r['machine']['python']}, gunicorn with 2 workers, locust headless on loopback: "
+        f"one user sending one request after another for {r['seconds']} s per row. Every "
+        "check on (validation, permissions, the impartiality guard, audit events; "
+        "bench/settings.py is the production settings on loopback). Seed "
+        f"{r['seed']}, the five years up to {r['until']}.",
+        "",
+        f"## Requests at {size:,} cases",
+        "",
+        "| request | p50 | p95 | requests | queries | body | target (p95 at 1M) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in r["scenarios"]:
+        res, q = r["results"][s["name"]], r["queries"][s["name"]]
+        target = f"≤ {s['target']} ms" if s["target"] else "–"
+        failed = f" ({res['failures']} failed)" if res["failures"] else ""
+        lines.append(f"| {s['what']} | {ms(res['p50'])} | {ms(res['p95'])} | "
+                     f"{res['requests']}{failed} | {q['queries']} | "
+                     f"{q['bytes'] / 1024:.1f} KB | {target} |")
+    s1, s2 = r["sweeps"][str(small)] if str(small) in r["sweeps"] else r["sweeps"][small], \
+        r["sweeps"][str(size)] if str(size) in r["sweeps"] else r["sweeps"][size]
+    ratio = s2["median_ms"] / s1["median_ms"] if s1["median_ms"] else float("nan")
+    lines += [
+        "",
+        "## The deadline sweep with nothing due",
+        "",
+        "`run_due` at the seeds' last moment (its first run there queues the morning's "
+        "digests and the year's rows; then nothing is due), median of 7 runs:",
+        "",
+        "| cases | open | sweep | target |",
+        "|---|---|---|---|",
+        f"| {s1['cases']:,} | {s1['open']:,} | {s1['median_ms']} ms | |",
+        f"| {s2['cases']:,} | {s2['open']:,} | {s2['median_ms']} ms | |",
+        f"| ratio | | {ratio:.2f} | ≤ 1.5 (100k → 1M) |",
+        "",
+        "The due rows are found through the index on their stored next moment "
+        f"(`EXPLAIN ANALYZE` at {size:,} cases):",
+        "",
+        "```",
+        *s2["plan"],
+        "```",
+        "",
+        "## Seeding",
+        "",
+        "| cases | seconds | rows written |",
+        "|---|---|---|",
+    ]
+    for n in (small, size):
+        seed = r["seeds"][str(n)] if str(n) in r["seeds"] else r["seeds"][n]
+        written = ", ".join(f"{k} {v}" for k, v in seed["written"].items() if k != "seconds")
+        lines.append(f"| {n:,} | {seed['seconds']} | {written} |")
+    rss = r["worker_peak_rss_kib"]
+    lines += [
+        "",
+        "## Memory",
+        "",
+        f"Peak RSS of the gunicorn workers after the runs: "
+        f"{', '.join(f'{k / 1024:.0f} MB' for k in rss) or 'not read'}.",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + NOTES
+
+
+NOTES = """## What limits what is not met, and what was not measured
+
+- **Not measured at 1M cases.** The targets are set at 1M; seeding 1M cases takes about
+  20 minutes here (COPY, ~110 s per 100k) and the machine's 2 cores are shared with other
+  engineers' test runs, so this run stops at the size named above; `make bench
+  SIZE=1000000` runs the same rows at 1M. What follows is what the plans at 100k say
+  about 1M.
+- **Dashboard and statistics** (the rows above that pass 100 ms): what is left is the
+  year's figures, read from every case received in the year: the on-time counts by month
+  (`acceptance_counts`, one aggregate over the year's cases through `case_received`), the
+  medians of working days (the cases counted per pair of days, then the calendar's
+  table) and, for the statistics, the same by kind, scope and state. Each is an
+  aggregate over a year's rows (about 20k at 100k, 200k at 1M): tens of milliseconds at
+  100k, ten times that at 1M. The open cases (by kind and state, load, overdue, due soon)
+  read only the partial index on open cases, the notification counts and the latest
+  failures read partial indexes, and none of those grows with the closed cases. The
+  fix left for 1M: the per-month on-time summary kept by the actions that decide or close
+  a deadline (in their transaction, rebuilt by a command, checked against a full
+  recount), and the working days stored on the case at acceptance and at closing, so the
+  year's figures are a few dozen rows.
+- **One-character search** (`?q=恒`, in about 5% of the cases): its cases are read from
+  the grams' index (about 5,000 ids at 100k), then the list keeps those in its order; a
+  term in more than a fifth of the cases, or in more than 10,000, is tested row by row
+  along the list's order instead (`?q=核查`). Between the two, the ids read grow with the
+  table.
+- **Not built yet:** public intake beside django-helpdesk, delivery of 1,000 reminders
+  through the fake Bot API and SMTP, a Celery worker's peak RSS (issue 15 stays open).
+"""
+
+
+if __name__ == "__main__":
+    main()
