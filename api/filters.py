@@ -93,6 +93,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = StrictFilterSet
 
 
+@extend_schema_field({"type": "string", "format": "date-time"})
 class MomentFilter(django_filters.IsoDateTimeFilter):
     """A moment compared in UTC: ISO 8601 allows offsets to ±23:59, PostgreSQL only to
     ±15:59 ("time zone displacement out of range" would be a 500)."""

@@ -122,3 +122,13 @@ def test_path_years_are_documented_in_the_years_the_api_covers(people, api, sche
     [year] = schema["paths"]["/api/calendar/years/{year}/complete/"]["post"]["parameters"]
     assert (year["schema"]["minimum"], year["schema"]["maximum"]) == (2000, 2100)
     assert api(people.head).post("/api/calendar/years/319/complete/").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/cases/", "/api/exports/cases.{fmt}"])
+@pytest.mark.parametrize("name", ["due_before", "received_after", "received_before"])
+def test_moment_filters_are_documented_as_moments_and_a_bare_number_is_refused(
+        people, api, schema, path, name):
+    """A moment filter is a date-time in the schema (so `0` is known to be wrong) and is
+    refused as one."""
+    assert query_parameter(schema, path, name)["format"] == "date-time"
+    refused(api(people.head).get("/api/cases/", {name: "0"}), name)
