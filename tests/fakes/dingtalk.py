@@ -27,9 +27,7 @@ Standalone, for demos: `python -m tests.fakes.dingtalk --port 8092 --user 015612
 
 from __future__ import annotations
 
-import argparse
-
-from tests.fakes.work_platform import Call, FakePlatform, serve_forever
+from tests.fakes.work_platform import Call, FakePlatform, command_line
 
 GETTOKEN = "/gettoken"
 SEND = "/topapi/message/corpconversation/asyncsend_v2"
@@ -130,13 +128,7 @@ class FakeDingTalk(FakePlatform):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=8092)
-    parser.add_argument("--user", action="append", default=[],
-                        help="a member's userid (repeat for more)")
-    args = parser.parse_args(argv)
-    fake = FakeDingTalk(users=args.user, port=args.port)
-    serve_forever(fake, [f"{k}={v}" for k, v in fake.settings().items()])
+    command_line(FakeDingTalk, doc=__doc__, port=8092, argv=argv)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ what it receives and the settings that point Caseflow at it.
 
 from __future__ import annotations
 
-import argparse
-
-from tests.fakes.work_platform import Call, FakePlatform, serve_forever
+from tests.fakes.work_platform import Call, FakePlatform, command_line
 
 GETTOKEN, SEND = "/cgi-bin/gettoken", "/cgi-bin/message/send"
 
@@ -108,13 +106,7 @@ class FakeWeCom(FakePlatform):
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=8091)
-    parser.add_argument("--user", action="append", default=[],
-                        help="a member's user id (repeat for more)")
-    args = parser.parse_args(argv)
-    fake = FakeWeCom(users=args.user, port=args.port)
-    serve_forever(fake, [f"{k}={v}" for k, v in fake.settings().items()])
+    command_line(FakeWeCom, doc=__doc__, port=8091, argv=argv)
 
 
 if __name__ == "__main__":

@@ -213,3 +213,17 @@ def serve_forever(fake: FakePlatform, settings_lines: list[str]) -> None:
         fake.thread.join()
     except KeyboardInterrupt:
         fake.stop()
+
+
+def command_line(fake_class: type[FakePlatform], *, doc: str, port: int,
+                 argv: list[str] | None = None) -> None:
+    """`python -m tests.fakes.<platform> --port N --user ID …`: the standalone demo."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--user", action="append", default=[],
+                        help="a member's user id (repeat for more)")
+    args = parser.parse_args(argv)
+    fake = fake_class(users=args.user, port=args.port)
+    serve_forever(fake, [f"{k}={v}" for k, v in fake.settings().items()])
