@@ -259,10 +259,13 @@ CASEFLOW_RELAY_STALE_SECONDS = int(os.environ.get("CASEFLOW_RELAY_STALE_SECONDS"
 # Redis redelivers a message nobody acknowledged after this long: longer than any wait the
 # retry policy can ask for (a countdown past it would be delivered again and again) and
 # than a delivery's hold on its row.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds()),
-                              2 * CASEFLOW_DELIVERY_LEASE_SECONDS),
-}
+BROKER_VISIBILITY_TIMEOUT = max(3600, int(2 * DELIVERY_RETRIES.longest_wait.total_seconds()),
+                                2 * CASEFLOW_DELIVERY_LEASE_SECONDS)
+# Only Redis takes it: the embedded SQLAlchemy transport hands its options to
+# create_engine, which refuses unknown ones (the worker would not start).
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else {})
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # --- Telegram ------------------------------------------------------------------------

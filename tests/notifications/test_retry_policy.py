@@ -19,8 +19,11 @@ def longest_countdown() -> dt.timedelta:
 
 
 def test_visibility_timeout_exceeds_the_longest_countdown_of_the_policy():
-    timeout = app.conf.broker_transport_options["visibility_timeout"]
-    assert timeout == settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    timeout = settings.BROKER_VISIBILITY_TIMEOUT
+    if settings.CELERY_BROKER_URL.startswith("redis"):  # only Redis takes the option
+        assert app.conf.broker_transport_options["visibility_timeout"] == timeout
+    else:  # the embedded transport would hand it to SQLAlchemy, which refuses it
+        assert "visibility_timeout" not in app.conf.broker_transport_options
     assert timeout > longest_countdown().total_seconds()
     assert timeout > in_flight_lease().total_seconds()
     assert longest_countdown() == DELIVERY_RETRIES.longest_wait
