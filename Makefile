@@ -8,7 +8,7 @@ MO := $(PO:.po=.mo)
 # Fonts embedded in notices and reports (caseflow/pdf_fonts.py); CASEFLOW_PDF_FONT_DIR moves them.
 FONT_DIR ?= $(or $(CASEFLOW_PDF_FONT_DIR),/usr/share/fonts/truetype/hanazono)
 
-.PHONY: run test install messages fonts browser screenshots lint check bench
+.PHONY: run test install messages fonts browser screenshots lint check bench fuzz
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ screenshots: install browser
 	SCREENSHOT_DIR=$(CURDIR)/var/screenshots $(BIN)/pytest -m browser \
 		tests/web/test_public_site_browser.py tests/web/test_staff_pages_browser.py
 	@echo "Screenshots in var/screenshots/"
+
+# schemathesis's command line against a live gunicorn on PostgreSQL, as the department head
+# (FUZZ_DATABASE_URL, default caseflow_fuzz on the local server, dropped and created again).
+fuzz: install
+	bin/caseflow-fuzz $(FUZZ_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

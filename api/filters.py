@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
-from api.strict import FIRST_YEAR, LAST_YEAR, MAX_ID
+from api.strict import CONTROL, FIRST_YEAR, LAST_YEAR, MAX_ID, TEXT_PATTERN
 from caseflow.models import Case, CaseKind, Scope
 from caseflow.policies.transitions import S
 from caseflow.selectors.cases import cases_matching
@@ -45,6 +45,27 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(min_value=FIRST_YEAR, max_value=LAST_YEAR, decimal_places=0, **kw)
 
 
+# A free-text filter (a number, a code, a search term) is at most this long: a request
+# line the schema allows stays well inside the server's limit (gunicorn's 4094 bytes).
+TEXT_FILTER_MAX = 100
+
+
+def no_control_characters(value: str) -> None:
+    if CONTROL.search(value):
+        raise ValidationError(_("Control characters are not allowed (only tab and line "
+                                "breaks)."))
+
+
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": TEXT_FILTER_MAX,
+                      "pattern": TEXT_PATTERN})
+class TextFilter(django_filters.CharFilter):
+    """Free text, as typed: up to TEXT_FILTER_MAX characters, no control characters."""
+
+    def __init__(self, **kw):
+        kw.setdefault("max_length", TEXT_FILTER_MAX)
+        super().__init__(validators=[no_control_characters], **kw)
+
+
 class TrueFalseField(forms.TypedChoiceField):
     def __init__(self, **kw):
         super().__init__(choices=[("true", "true"), ("false", "false")],
@@ -68,6 +89,7 @@ class StrictFilterSet(django_filters.FilterSet):
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
         models.BooleanField: {"filter_class": TrueFalseFilter},
+        models.CharField: {"filter_class": TextFilter},  # choices get a ChoiceFilter first
     }
 
     @classmethod
@@ -128,10 +150,10 @@ class CaseFilter(StrictFilterSet):
     # true/false (or 1/0); anything else is a 400, not a silently unfiltered list
     overdue = django_filters.ChoiceFilter(choices=[(v, v) for v in ("true", "false", "1", "0")],
                                           method="filter_overdue")
-    q = django_filters.CharFilter(method="filter_text", max_length=100,
-                                  help_text="Substring of number (or a former number), subject "
-                                            "or description, of any length (Chinese works; "
-                                            "indexed on PostgreSQL).")
+    q = TextFilter(method="filter_text",
+                   help_text="Substring of number (or a former number), subject or "
+                             "description, from one character (Chinese works; indexed on "
+                             "PostgreSQL).")
 
     class Meta:
         model = Case

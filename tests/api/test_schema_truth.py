@@ -132,3 +132,23 @@ def test_moment_filters_are_documented_as_moments_and_a_bare_number_is_refused(
     refused as one."""
     assert query_parameter(schema, path, name)["format"] == "date-time"
     refused(api(people.head).get("/api/cases/", {name: "0"}), name)
+
+
+@pytest.mark.parametrize("path, name", [("/api/cases/", "q"), ("/api/archives/", "archive_number"),
+                                        ("/api/organizations/", "credit_code"),
+                                        ("/api/engagements/", "province")])
+def test_a_control_character_in_a_text_filter_is_refused_naming_it(people, api, schema, path,
+                                                                    name):
+    """The same rule as for text in a body (api.strict.CONTROL): a 400, never a search
+    for it; the schema says so with a pattern."""
+    refused(api(people.head).get(path, {name: "宁波\x01恒力"}), name)
+    assert query_parameter(schema, path, name)["pattern"].startswith("^[^\\u0000")
+    assert api(people.head).get(path, {name: "宁波\t恒力"}).status_code == 200
+
+
+def test_text_filters_are_bounded_and_documented_so(people, api, schema):
+    """A request line the schema allows stays inside the server's own limit (gunicorn's
+    4094 bytes): free-text filters take 100 characters, each up to 12 bytes encoded."""
+    assert query_parameter(schema, "/api/cases/", "q")["maxLength"] == 100
+    assert api(people.head).get("/api/cases/", {"q": "恒" * 100}).status_code == 200
+    refused(api(people.head).get("/api/cases/", {"q": "恒" * 101}), "q")

@@ -12,13 +12,13 @@ The department head's run has all of schemathesis's default checks, with
 `positive_data_acceptance` and `negative_data_rejection`: the schema tells the truth
 (api/strict.py, api/filters.py, api/pagination.py). One narrow allowance: a 400 to
 schema-valid data is forgiven only when every field it names is refused by a business
-rule the schema cannot express (`BUSINESS_RULES`, and ids of objects that do not exist,
-files whose content is not an accepted type). The other personas' runs leave those two
-checks out: they send well-formed requests only, and what a role may do is 403/404.
+rule the schema cannot express (tests/api/schema_allowances.py: ids of objects that do
+not exist, files whose content is not an accepted type, the rules it lists). The other
+personas' runs leave those two checks out: they send well-formed requests only, and what
+a role may do is 403/404.
 """
 
 import itertools
-import json
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -28,7 +28,6 @@ from schemathesis.checks import (
     negative_data_rejection,
     positive_data_acceptance,
 )
-from schemathesis.openapi.checks import RejectedPositiveData
 
 from caseflow.models import (
     ArchiveLoan,
@@ -47,6 +46,7 @@ from caseflow.models import (
     PreventiveAction,
 )
 from tests.api.demo_api import api_schema, headers, schema
+from tests.api.schema_allowances import positive_data_acceptance_but_business_rules
 
 pytestmark = [pytest.mark.django_db, pytest.mark.schemathesis,
               pytest.mark.usefixtures("keep_the_test_connection")]
@@ -87,58 +87,6 @@ def point_at_real_objects(case):
             case.path_parameters["id"] = first
     if "year" in case.path_parameters:
         case.path_parameters["year"] = 2026
-
-
-# Fields a business rule refuses in a well-formed request (400 naming the field), which
-# no schema can say: the rule, for the reader.
-BUSINESS_RULES = {
-    "credit_code": "GB 32100: a unified social credit code's check digit",
-    "return_due_on": "R10.02: a loan is returned after today",
-    "kind": "correct_kind: the new kind differs from the case's",
-    "name": "intake: a party is named by a name or an organization",
-    "year": "R9.03: a conflict analysis is for a year not analysed yet",
-    "notify_by_telegram": "Telegram needs the bot's /start first",
-    "file": "engagement import: a .csv or .xlsx file (by content)",
-    "received_at": "intake: a case is not received in the future",
-}
-
-
-def _request_fields(raw) -> set[str]:
-    """Fields no schema can judge for the API: ids (they may point at nothing: their
-    schema is `minimum: 1, maximum: MAX_ID`, see api/strict.py) and files (judged by
-    their content, api/uploads.py)."""
-    found = set()
-    for component in raw["components"]["schemas"].values():
-        for field, prop in component.get("properties", {}).items():
-            if prop.get("format") == "binary" or prop.get("maximum") == 2**31 - 1:
-                found.add(field)
-    return found
-
-
-UNJUDGEABLE = _request_fields(schema.raw_schema) | set(BUSINESS_RULES)
-
-
-def _leaves(errors: dict) -> set[str]:
-    """The fields an error body names, nested ones by their own name."""
-    names = set()
-    for name, value in errors.items():
-        names |= _leaves(value) if isinstance(value, dict) else {name}
-    return names
-
-
-def positive_data_acceptance_but_business_rules(ctx, response, case):
-    """schemathesis's `positive_data_acceptance`, forgiving a 400 to a request body only
-    when a domain rule refused it (the body names the rule: the domain's InvalidInput,
-    e.g. R8.08, X4) or when every field it names is in UNJUDGEABLE."""
-    try:
-        return positive_data_acceptance(ctx, response, case)
-    except RejectedPositiveData:
-        body = json.loads(response.content)
-        fields = _leaves(body.get("errors") or {})
-        if response.status_code == 400 and case.body is not None and (
-                body.get("rule") or fields and fields <= UNJUDGEABLE):
-            return None
-        raise
 
 
 def run(case, token, *, all_checks=False):
