@@ -10,6 +10,7 @@ from api.strict import (
     LAST_YEAR,
     MAX_ID,
     MOMENT_IN_CALENDAR,
+    NONBLANK_TEXT_PATTERN,
     TEXT_PATTERN,
 )
 
@@ -71,7 +72,9 @@ def bound_ids_and_years(result, generator, request, public):
                 elif node.get("format") == "date-time":
                     node["pattern"] = MOMENT_IN_CALENDAR
                 elif not {"format", "enum", "pattern"} & set(node):
-                    node["pattern"] = TEXT_PATTERN  # api.strict: no control characters
+                    # api.strict: no control characters; not blank where it is required
+                    node["pattern"] = (NONBLANK_TEXT_PATTERN if node.get("minLength", 0) >= 1
+                                       else TEXT_PATTERN)
     return result
 
 

@@ -28,6 +28,11 @@ MOMENT_IN_CALENDAR = r"^20\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\
 # Text: no control characters but tab and line breaks (what a form or a file can hold).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+# Text that may not be blank: DRF trims surrounding whitespace first, so it needs one
+# character besides whitespace ("\r" alone is blank).
+NONBLANK_TEXT_PATTERN = (r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*"
+                         r"[^\s\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]"
+                         r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$")
 
 _TEXT = (serializers.CharField, serializers.ChoiceField, serializers.DateField,
          serializers.DateTimeField, serializers.TimeField)

@@ -64,7 +64,8 @@ class NoticeSendView(APIView):
 class NoticeEmailInput(serializers.Serializer):
     recipients = serializers.ListField(
         child=serializers.ChoiceField(choices=NoticeSending.Recipient.choices),
-        required=False, allow_empty=False, max_length=len(NoticeSending.Recipient.choices),
+        required=False, allow_empty=False, min_length=1,  # min_length: the schema's minItems
+        max_length=len(NoticeSending.Recipient.choices),
         help_text="The parties concerned to email (R8.09); all of them when left out.")
 
 

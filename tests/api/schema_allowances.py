@@ -24,6 +24,11 @@ BUSINESS_RULES = {
     "file": "engagement import: a .csv or .xlsx file (by content)",
     "received_at": "intake: a case is not received in the future",
 }
+# ...and refusals no schema can say that name no field, by operation.
+OPERATION_RULES = {
+    "POST /api/auth/token/": {
+        "non_field_errors": "sign-in: a username and password that match an active account"},
+}
 MAX_ID = 2**31 - 1
 
 
@@ -61,6 +66,7 @@ def positive_data_acceptance_but_business_rules(ctx, response, case):
         unjudgeable = _unjudgeable.setdefault(id(raw), unjudgeable_fields(raw))
         body = json.loads(response.content)
         fields = _leaves(body.get("errors") or {})
+        unjudgeable = unjudgeable | set(OPERATION_RULES.get(case.operation.label, ()))
         if response.status_code == 400 and case.body is not None and (
                 body.get("rule") or fields and fields <= unjudgeable):
             return None

@@ -152,3 +152,22 @@ def test_text_filters_are_bounded_and_documented_so(people, api, schema):
     assert query_parameter(schema, "/api/cases/", "q")["maxLength"] == 100
     assert api(people.head).get("/api/cases/", {"q": "恒" * 100}).status_code == 200
     refused(api(people.head).get("/api/cases/", {"q": "恒" * 101}), "q")
+
+
+def test_required_text_is_documented_as_more_than_whitespace(people, api, schema):
+    """DRF trims the text first, so "\\r" alone is blank and refused: the schema's pattern
+    asks for one character besides whitespace (schemathesis sent "\\r" as valid)."""
+    import re
+
+    description = schema["components"]["schemas"]["DeviationInputRequest"]["properties"][
+        "description"]
+    assert not re.match(description["pattern"], "\r")
+    assert re.match(description["pattern"], " 记录 ")
+    refused(api(people.head).post("/api/inspections/", {"description": "\r"}, format="json"),
+            "description")
+
+
+def test_a_list_that_may_not_be_empty_is_documented_so(schema):
+    recipients = schema["components"]["schemas"]["NoticeEmailInputRequest"]["properties"][
+        "recipients"]
+    assert recipients["minItems"] == 1
