@@ -229,3 +229,41 @@ def test_x1_figures_written_in_a_failed_transaction_are_rolled_back_with_it(peop
         accept(people, pending)
         assert summary_rows() != before and summary_rows() == full_recount()
         assert complaint_statistics(2026).acceptance_on_time == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_x1_racing_actions_never_lose_a_count():
+    """X1: actions in different transactions counting into the same month, the first of
+    them creating its row, all add up (PostgreSQL: concurrent transactions for real)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from caseflow.actions.yearly_figures import summary_add
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers: no race to lose a count in")
+    racers, start = 6, threading.Barrier(6)
+    errors = []
+
+    def count_one(verdict):
+        try:
+            with transaction.atomic():
+                start.wait(timeout=10)
+                summary_add(months=Counter({(2026, 3, "acceptance", verdict): 1}),
+                            tallies=Counter({(2026, "acceptance", 4): 1}))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=count_one, args=("on_time" if i % 3 else "late",))
+               for i in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    row = OnTimeMonth.objects.get(year=2026, month=3, deadline="acceptance")
+    assert (row.on_time, row.late) == (4, 2)
+    assert WorkingDaysTally.objects.get(year=2026, span="acceptance", working_days=4).cases == 6
