@@ -192,6 +192,25 @@ def test_x1_the_rebuild_corrects_figures_written_around_the_actions(people, mix)
         assert summary_rows() == expected == full_recount()
 
 
+def test_x1_the_data_migration_fills_the_figures_of_existing_rows(people, mix):
+    """X1: the data migration runs the same rebuild through its own historical models:
+    on rows written before the columns existed it gives the full recount."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state(("caseflow", "0024_yearly_figures_fill"))
+    with at(2026, 6, 30, 12, 0):
+        expected, figures = summary_rows(), stored_figures()
+        Case.objects.update(acceptance_counted="", working_days_to_acceptance=None,
+                            working_days_to_closure=None)
+        AnalysisCycle.objects.update(report_counted="")
+        OnTimeMonth.objects.all().delete()
+        WorkingDaysTally.objects.all().delete()
+        yearly_figures_rebuild(apps=state.apps)
+        assert summary_rows() == expected == full_recount()
+        assert stored_figures() == figures
+
+
 def test_x1_a_calendar_correction_moves_the_spans_that_cross_it(people, mix):
     """W1, X1: a day made a holiday counts one working day less in every span that crosses
     it, in the stored figures and the medians' tally at once; removed, it counts again."""
