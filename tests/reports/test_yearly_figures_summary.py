@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from caseflow.actions.calendar_overrides import (
@@ -195,7 +195,6 @@ def test_x1_the_rebuild_corrects_figures_written_around_the_actions(people, mix)
 def test_x1_the_data_migration_fills_the_figures_of_existing_rows(people, mix):
     """X1: the data migration runs the same rebuild through its own historical models:
     on rows written before the columns existed it gives the full recount."""
-    from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
     state = MigrationLoader(connection).project_state(("caseflow", "0024_yearly_figures_fill"))
@@ -250,18 +249,19 @@ def test_x1_figures_written_in_a_failed_transaction_are_rolled_back_with_it(peop
         assert complaint_statistics(2026).acceptance_on_time == 2
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serializes writers: no race to lose a count in")
 @pytest.mark.django_db(transaction=True)
 def test_x1_racing_actions_never_lose_a_count():
     """X1: actions in different transactions counting into the same month, the first of
     them creating its row, all add up (PostgreSQL: concurrent transactions for real)."""
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
     from caseflow.actions.yearly_figures import summary_add
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers: no race to lose a count in")
     racers, start = 6, threading.Barrier(6)
     errors = []
 
