@@ -46,6 +46,7 @@ if __name__ == "__main__":  # run as a script: the project's root first on the p
 from django.db import connection, transaction
 from django.db.models import Max
 
+from caseflow.actions.yearly_figures import yearly_figures_rebuild
 from caseflow.deadlines import (
     ACCEPTANCE_WORKING_DAYS,
     appeal_filed_late,
@@ -85,7 +86,8 @@ from caseflow.models import (
 from caseflow.policies.transitions import FINAL_STATES, S
 from caseflow.reminder_schedule import ReminderSchedule
 from caseflow.selectors.calendar import calendar_overrides
-from caseflow.workdays import CHINA, add_working_days
+from caseflow.workdays import CHINA, add_working_days, working_day_table
+from caseflow.yearly_figures import case_figures, report_verdict
 
 BENCH_PASSWORD = "caseflow-bench"
 DAY = dt.timedelta(days=1)
@@ -381,11 +383,13 @@ class Seeder:
     overrides: object = None
     schedule: ReminderSchedule | None = None
     cycle: dict | None = None  # the nonconformity's analysis cycle, filled step by step
+    table: object = None  # the calendar's working-day table for `overrides`
     last_notice: int | None = None
 
     def __post_init__(self):
         self.overrides = calendar_overrides()
         self.schedule = ReminderSchedule(self.overrides)
+        self.table = working_day_table(self.overrides)
 
     # -- helpers
     def who(self, role: str, handler: int | None, engagement) -> int | None:
@@ -681,8 +685,22 @@ class Seeder:
         for name, value in values.items():
             setattr(case, name, value)
         if cycle is not None:
+            # X1: the report's verdict once decided, as `cycle_figures_record` stores it.
+            self.cycle["report_counted"] = report_verdict(
+                report_due_on=self.cycle.get("report_due_on"),
+                reported_at=self.cycle.get("reported_at"),
+                concluded=bool(self.cycle.get("conclusion")),
+                today=self.until.astimezone(CHINA).date())
             t["analysiscycle"].rows[-1].update(self.cycle)
         self.deadline(case)
+        # X1: what the case adds to the year's figures, as `case_figures_record` stores it.
+        figures = case_figures(state=case.state, received_at=case.received_at,
+                               acceptance_due_at=case.acceptance_due_at,
+                               accepted_at=case.accepted_at, closed_at=case.closed_at,
+                               table=self.table)
+        case.acceptance_counted = figures.acceptance
+        case.working_days_to_acceptance = figures.to_acceptance
+        case.working_days_to_closure = figures.to_closure
         t["case"].add(**{f.attname: getattr(case, f.attname)
                          for f in Case._meta.concrete_fields
                          if f.attname not in ("created_at", "submission_document")},
@@ -771,12 +789,17 @@ def seed(*, size: int, seed: int = 15, until: dt.datetime, batch: int = 5000,
         for (kind, year), last in seeder.counters.items():
             CaseCounter.objects.update_or_create(kind=kind, year=year, defaults={"last": last})
         reset_sequences(MODELS)
+    # X1: the summary tables from a full recount of what was written (which also checks
+    # the figures stored on each row above: none should need correcting).
+    figures = yearly_figures_rebuild(overrides=seeder.overrides,
+                                     today=until.astimezone(CHINA).date())
     if vacuum and connection.vendor == "postgresql":
         # What autovacuum does on a live database: statistics for the planner, and the
         # visibility map that lets an index answer alone.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return {name: table.written for name, table in tables.items()} | {
+        "figures_corrected": figures.cases_corrected + figures.cycles_corrected,
         "seconds": round(time.monotonic() - started, 1)}
 
 

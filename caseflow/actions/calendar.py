@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from caseflow.actions.case_state import case_deadline_refresh
 from caseflow.actions.events import event_record
 from caseflow.actions.reminders import reminder_moments_recompute
+from caseflow.actions.yearly_figures import CASE_FIGURE_FIELDS, case_figures_record
 from caseflow.deadlines import (
     appeal_filed_late,
     appeal_filing_deadline,
@@ -169,7 +170,10 @@ def deadlines_recompute(*, only_provisional: bool = True) -> Recomputed:
                                        | Q(filing_window_provisional=True))
     for case in open_cases:
         before = (case.due_at, case.deadline_provisional)
-        if case_deadline_refresh(case, overrides=overrides):
+        moved = case_deadline_refresh(case, overrides=overrides)
+        if case_figures_record(case, overrides=overrides) and not moved:  # X1 follows
+            case.save(update_fields=CASE_FIGURE_FIELDS)
+        if moved:
             case.save()
             event_record(case, action="deadline_recomputed", actor=None,
                          actor_label="calendar", from_state=case.state,

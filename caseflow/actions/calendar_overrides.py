@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from caseflow.actions.calendar import deadlines_recompute
+from caseflow.actions.yearly_figures import figures_recompute_for_day
 from caseflow.errors import InvalidInput, RoleRequired
 from caseflow.models import CalendarOverride, Role, Staff
+from caseflow.selectors.calendar import calendar_overrides
 from caseflow.workdays import check_in_calendar
 
 EDITORS = (Role.QUALITY_ASSURANCE, Role.DEPARTMENT_HEAD)
@@ -32,6 +34,7 @@ def calendar_override_set(*, date: dt.date, kind: str, note: str = "",
     override, _ = CalendarOverride.objects.update_or_create(
         date=date, defaults={"kind": kind, "note": note})
     deadlines_recompute(only_provisional=False)
+    figures_recompute_for_day(date, overrides=calendar_overrides())  # X1: spans crossing it
     return override
 
 
@@ -40,3 +43,4 @@ def calendar_override_remove(*, override: CalendarOverride, acting_user: Staff) 
     check_editor(acting_user)
     override.delete()
     deadlines_recompute(only_provisional=False)
+    figures_recompute_for_day(override.date, overrides=calendar_overrides())

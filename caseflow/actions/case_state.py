@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from caseflow.actions.archives import case_archive
 from caseflow.actions.events import event_record
+from caseflow.actions.yearly_figures import case_figures_record
 from caseflow.deadlines import case_deadline, reminded_on_case
 from caseflow.models import AnalysisCycle, Case, CaseKind, Staff
 from caseflow.policies.impartiality import check_transition
@@ -64,7 +65,10 @@ def case_move(
     case.state_since = now
     if to_state in FINAL_STATES and case.closed_at is None:
         case.closed_at = now
+    overrides = overrides if overrides is not None else calendar_overrides()
     case_deadline_refresh(case, overrides=overrides)
+    # X1: an acceptance decided or a case closed moves the year's figures with it.
+    case_figures_record(case, overrides=overrides)
     case.save()
     event_record(case, action=action, actor=actor, actor_label=actor_label,
                  from_state=from_state, to_state=to_state, payload=payload, reason=reason)

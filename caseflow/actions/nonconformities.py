@@ -17,6 +17,7 @@ from caseflow.actions.case_state import case_begin, case_move, case_note
 from caseflow.actions.events import event_record
 from caseflow.actions.intake import case_number_issue
 from caseflow.actions.notifications import notification_queue, notify_owner
+from caseflow.actions.yearly_figures import cycle_figures_record
 from caseflow.deadlines import default_target_days
 from caseflow.errors import InvalidInput, Recused, RoleRequired, TransitionNotAllowed
 from caseflow.models import (
@@ -288,6 +289,7 @@ def nonconformity_submit_report(*, case: Case, acting_user: Staff, report: str,
     if report_file:
         cycle.report_file = report_file
     cycle.save()
+    cycle_figures_record(cycle, case=case)  # X1: the report's verdict, counted now
     late = cycle.reported_at > end_of_day(cycle.report_due_on)
     case_move(case, to_state=S.REPORTED, action="report_submitted", actor=acting_user,
               payload={"cycle": cycle.number, "late": late})
@@ -300,6 +302,7 @@ def next_cycle(case: Case, *, conclusion: str, reason: str, actor: Staff, action
     cycle = current_cycle(case)
     cycle.conclusion, cycle.conclusion_reason, cycle.verified_by = conclusion, reason, actor
     cycle.save()
+    cycle_figures_record(cycle, case=case)  # X1: closed unreported after its date: late
     AnalysisCycle.objects.create(nonconformity=case.nonconformity, number=cycle.number + 1)
     case.drafted_by = case.reviewed_by = None
     case_move(case, to_state=S.OPEN, action=action, actor=actor, reason=reason,

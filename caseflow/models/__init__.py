@@ -11,6 +11,7 @@ from caseflow.models.capa import (
     responsible_post,
 )
 from caseflow.models.cases import (
+    COUNTED_VERDICTS,
     FINAL_STATE_NAMES,
     NUMBER_PREFIX,
     OPEN_CASE,
@@ -56,11 +57,15 @@ from caseflow.models.records import (
     document_number,
 )
 from caseflow.models.snoozes import ReminderSnooze
+from caseflow.models.summaries import OnTimeMonth, WorkingDaysTally
 from caseflow.models.telegram import TelegramLinkToken
 
 __all__ = [
+    "COUNTED_VERDICTS",
     "FINAL_STATE_NAMES",
     "OPEN_CASE",
+    "OnTimeMonth",
+    "WorkingDaysTally",
     "NOTICE_TITLES", "AcknowledgementLinkUse", "AnalysisCycle", "ArchiveLoan",
     "ArchiveRecord", "CapaTask", "CapaTaskProgress",
     "ChangeRequest", "ConflictAnalysis", "ConflictAnalysisDeadline", "ControlledDocument",

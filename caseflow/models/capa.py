@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from caseflow.models.cases import Case
+from caseflow.models.cases import COUNTED_VERDICTS, Case
 from caseflow.models.people import Role, Staff
 
 
@@ -97,12 +97,21 @@ class AnalysisCycle(models.Model):
                                     related_name="+")
     confirmed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    history = HistoricalRecords(excluded_fields=["next_reminder_at"])
+    # X1: the report's verdict once it can no longer change (reported, or the cycle closed
+    # overdue after its date), as counted in `OnTimeMonth`; "" while counted live.
+    report_counted = models.CharField(max_length=8, blank=True, choices=COUNTED_VERDICTS)
+    history = HistoricalRecords(excluded_fields=["next_reminder_at", "report_counted"])
 
     class Meta:
         ordering = ["nonconformity", "number"]
         constraints = [models.UniqueConstraint(fields=["nonconformity", "number"],
                                                name="one_cycle_number")]
+        indexes = [
+            # X1: the reports not yet in the summary (plans being carried out), counted
+            # at each request.
+            models.Index(fields=["report_due_on"], name="cycle_report_live",
+                         condition=models.Q(report_counted="", report_due_on__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.nonconformity} #{self.number}"

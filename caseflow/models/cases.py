@@ -85,6 +85,11 @@ FINAL_STATE_NAMES = ("closed", "merged", "rejected", "withdrawn")
 OPEN_CASE = ~models.Q(state__in=FINAL_STATE_NAMES)
 
 
+# X1: a rule deadline's verdict once it can no longer change: met, missed, or none needed
+# (withdrawn or merged before the acceptance deadline).
+COUNTED_VERDICTS = [("on_time", _("On time")), ("late", _("Late")), ("none", _("Not counted"))]
+
+
 class CaseQuerySet(models.QuerySet):
     def delete(self):
         raise CaseflowError(gettext("Cases are never deleted."), rule="R10.04")
@@ -131,6 +136,15 @@ class Case(models.Model):
     acceptance_due_at = models.DateTimeField(_("acceptance due at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("acceptance decided at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # X1: what this case adds to the year's figures, written with the summary tables
+    # (`OnTimeMonth`, `WorkingDaysTally`) by the action that decides it, so the yearly
+    # figures read a few dozen summary rows. The acceptance verdict once decided ("" while
+    # it may still change: counted live at each request); the working days from receipt
+    # to the acceptance decision and to closure, on the current calendar.
+    acceptance_counted = models.CharField(max_length=8, blank=True,
+                                          choices=COUNTED_VERDICTS)
+    working_days_to_acceptance = models.IntegerField(null=True, blank=True)
+    working_days_to_closure = models.IntegerField(null=True, blank=True)
 
     # Outcome facts.
     valid = models.BooleanField(_("complaint holds (R8.04)"), null=True, blank=True)
@@ -189,6 +203,14 @@ class Case(models.Model):
                          condition=models.Q(state="received", accepted_at__isnull=True)),
             models.Index(fields=["committee_window_ends_at"], name="case_ruled_window",
                          condition=models.Q(state="ruled")),
+            # X1: the acceptance decisions not yet in the summary (awaited, most of
+            # them), counted at each request; and, for a calendar correction, the cases
+            # whose spans cross the corrected day (decided or closed since that day).
+            models.Index(fields=["received_at"], name="case_acceptance_live",
+                         condition=models.Q(acceptance_counted="",
+                                            acceptance_due_at__isnull=False)),
+            models.Index(fields=["accepted_at"], name="case_accepted"),
+            models.Index(fields=["closed_at"], name="case_closed"),
         ]
 
     def __str__(self):

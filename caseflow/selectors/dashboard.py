@@ -8,12 +8,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
-from django.utils import timezone
 
 from caseflow.models import (
     OPEN_CASE,
-    AnalysisCycle,
     Case,
     Notification,
     Staff,
@@ -21,14 +18,11 @@ from caseflow.models import (
 from caseflow.selectors.calendar import calendar_overrides
 from caseflow.selectors.cases import DUE_SOON_WORKING_DAYS, cases_for_staff
 from caseflow.selectors.reports import (
-    HANDLED_KINDS,
     LATE,
     ON_TIME,
-    acceptance_counts,
+    acceptance_by_month,
+    corrective_reports_by_month,
     median_working_days,
-    received_in,
-    report_counts,
-    year_bounds,
 )
 from caseflow.workdays import add_working_days
 
@@ -123,21 +117,11 @@ def dashboard_summary(*, year: int, now: dt.datetime, viewer: Staff) -> Dashboar
 
     # X1: "on time" is against the rule deadlines, counted in the month a case was
     # received: the acceptance decision (R8.03) and corrective-action reports (R7.06).
-    acceptance = {m: Counter() for m in range(1, 13)}
-    for row in (Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).order_by()
-                .values(month=ExtractMonth("received_at")).annotate(**acceptance_counts(now))):
-        acceptance[row["month"]].update({ON_TIME: row[ON_TIME], LATE: row[LATE]})
-    reports = {m: Counter() for m in range(1, 13)}
-    start, end = year_bounds(year)
-    for row in (AnalysisCycle.objects.filter(
-            report_due_on__isnull=False, nonconformity__case__received_at__gte=start,
-            nonconformity__case__received_at__lt=end)
-            .order_by().values(month=ExtractMonth("nonconformity__case__received_at"))
-            .annotate(**report_counts(timezone.localdate(now)))):
-        reports[row["month"]].update({ON_TIME: row[ON_TIME], LATE: row[LATE]})
+    acceptance = acceptance_by_month(year, now=now)
+    reports = corrective_reports_by_month(year, now=now)
     both = {m: acceptance[m] + reports[m] for m in acceptance}
 
-    medians = median_working_days(year, overrides=overrides)
+    medians = median_working_days(year)
     notifications = {status.value: Notification.objects.filter(status=status).count()
                      for status in COUNTED_STATUSES}
     return DashboardSummary(

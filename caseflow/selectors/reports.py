@@ -9,13 +9,14 @@ Each function runs a fixed number of queries whatever the number of rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
 from caseflow.disclosure_table import (
@@ -28,6 +29,7 @@ from caseflow.disclosure_table import (
 from caseflow.models import (
     FINAL_STATE_NAMES,
     OPEN_CASE,
+    AnalysisCycle,
     Case,
     CaseEvent,
     CaseKind,
@@ -35,13 +37,14 @@ from caseflow.models import (
     Declaration,
     Engagement,
     Nonconformity,
+    OnTimeMonth,
     Scope,
     Staff,
+    WorkingDaysTally,
 )
 from caseflow.policies.transitions import FINAL_STATES, S
-from caseflow.selectors.calendar import calendar_overrides
 from caseflow.self_check_report import ConflictAnalysisSummary, SelfCheckData
-from caseflow.workdays import CHINA, Overrides, working_day_table
+from caseflow.workdays import CHINA
 
 HANDLED_KINDS = (CaseKind.COMPLAINT.value, CaseKind.APPEAL.value, CaseKind.DISPUTE.value)
 
@@ -360,14 +363,11 @@ def complaint_statistics(year: int, *, now: dt.datetime | None = None) -> Compla
     by_kind = dict.fromkeys(HANDLED_KINDS, 0)
     by_scope = dict.fromkeys(Scope.values, 0)
     by_state: dict[str, int] = {}
-    timeliness = dict.fromkeys((ON_TIME, LATE, PENDING), 0)
-    for row in cases.values("kind", "scope", "state").annotate(
-            n=Count("pk"), **acceptance_counts(now)):
+    for row in cases.values("kind", "scope", "state").annotate(n=Count("pk")):
         by_kind[row["kind"]] += row["n"]
         by_scope[row["scope"]] += row["n"]
         by_state[row["state"]] = by_state.get(row["state"], 0) + row["n"]
-        for verdict in timeliness:
-            timeliness[verdict] += row[verdict]
+    timeliness = sum(acceptance_by_month(year, now=now).values(), Counter())
 
     about = {"staff": Q(respondent__staff__isnull=False),
              "organization": Q(respondent__staff__isnull=True,
@@ -399,31 +399,57 @@ class Medians:
     to_closure: float | None  # receipt → closed (state "closed")
 
 
-def median_working_days(year: int, *, overrides: Overrides | None = None) -> Medians:
+def median_working_days(year: int) -> Medians:
     """X1: median working days from receipt to the acceptance decision and to closure,
-    of the complaints, appeals and disputes received in `year`.
-
-    The database counts the cases per pair of days (a few thousand pairs for a year of
-    any size); the working days of each pair are two look-ups in the calendar's table."""
-    cases = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS).order_by()
-    table = working_day_table(calendar_overrides() if overrides is None else overrides)
-
-    def median_between(rows, end: str) -> float | None:
-        spans = rows.values(start_day=TruncDate("received_at", tzinfo=CHINA),
-                            end_day=TruncDate(end, tzinfo=CHINA))
-        spans = spans.annotate(n=Count("pk")).values_list("start_day", "end_day", "n")
-        counts: dict[int, int] = {}
-        for start, stop, n in spans:
-            days = (table.between(start, stop) if start <= stop
-                    else -table.between(stop, start))
-            counts[days] = counts.get(days, 0) + n
-        return weighted_median(counts)
-
+    of the complaints, appeals and disputes received in `year`: from the tally the
+    actions keep (`WorkingDaysTally`, a few dozen rows a year)."""
+    counts: dict[str, dict[int, int]] = {span: {} for span in WorkingDaysTally.Span.values}
+    for span, days, n in (WorkingDaysTally.objects.filter(year=year, cases__gt=0)
+                          .values_list("span", "working_days", "cases")):
+        counts[span][days] = n
     return Medians(
-        to_acceptance=median_between(cases.filter(accepted_at__isnull=False), "accepted_at"),
-        to_closure=median_between(cases.filter(state=S.CLOSED, closed_at__isnull=False),
-                                  "closed_at"),
+        to_acceptance=weighted_median(counts[WorkingDaysTally.Span.TO_ACCEPTANCE]),
+        to_closure=weighted_median(counts[WorkingDaysTally.Span.TO_CLOSURE]),
     )
+
+
+def decided_by_month(year: int, deadline: str) -> dict[int, Counter]:
+    """The verdicts the actions counted in `OnTimeMonth` (decided: they no longer change)."""
+    months = {m: Counter() for m in range(1, 13)}
+    for month, on_time, late in (OnTimeMonth.objects.filter(year=year, deadline=deadline)
+                                 .values_list("month", "on_time", "late")):
+        months[month].update({ON_TIME: on_time, LATE: late})
+    return months
+
+
+def acceptance_by_month(year: int, *, now: dt.datetime) -> dict[int, Counter]:
+    """X1, R8.03: the acceptance decisions of the complaints, appeals and disputes received
+    in `year`, by month of receipt: on time, late, pending at `now`.
+
+    Those decided are read from the summary; the rest (not yet decided: most of them
+    open) are counted now, through their partial index (`case_acceptance_live`)."""
+    months = decided_by_month(year, OnTimeMonth.Deadline.ACCEPTANCE)
+    live = Case.objects.filter(received_in(year), kind__in=HANDLED_KINDS,
+                               acceptance_counted="", acceptance_due_at__isnull=False)
+    for row in (live.order_by().values(month=ExtractMonth("received_at"))
+                .annotate(**acceptance_counts(now))):
+        months[row["month"]].update({v: row[v] for v in (ON_TIME, LATE, PENDING)})
+    return months
+
+
+def corrective_reports_by_month(year: int, *, now: dt.datetime) -> dict[int, Counter]:
+    """X1, R7.06: the implementation reports of the nonconformities received in `year`, by
+    month of receipt: on time, late. Decided ones from the summary, the rest (plans being
+    carried out) counted now through their partial index (`cycle_report_live`)."""
+    months = decided_by_month(year, OnTimeMonth.Deadline.CORRECTIVE_REPORT)
+    start, end = year_bounds(year)
+    live = AnalysisCycle.objects.filter(
+        report_counted="", report_due_on__isnull=False,
+        nonconformity__case__received_at__gte=start, nonconformity__case__received_at__lt=end)
+    for row in (live.order_by().values(month=ExtractMonth("nonconformity__case__received_at"))
+                .annotate(**report_counts(timezone.localdate(now)))):
+        months[row["month"]].update({v: row[v] for v in (ON_TIME, LATE)})
+    return months
 
 
 def weighted_median(counts: dict[int, int]) -> float | None:

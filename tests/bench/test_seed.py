@@ -128,6 +128,22 @@ def test_the_dashboard_equals_a_full_recount_on_the_seeded_spread(seeded):
         assert summary.notifications_by_status["failed"] == expected["notifications"]["failed"]
 
 
+def test_x1_the_seed_stores_the_figures_the_actions_would(seeded):
+    """X1: every case's and cycle's stored figures are what the actions store (the
+    rebuild at the end of seeding found none to correct), and the summary tables hold
+    the full recount."""
+    from caseflow.models import OnTimeMonth, WorkingDaysTally
+    from caseflow.selectors.yearly_figures_recount import on_time_recount, working_days_recount
+
+    assert seeded["figures_corrected"] == 0
+    months = {(r.year, r.month, r.deadline, v): n for r in OnTimeMonth.objects.all()
+              for v, n in (("on_time", r.on_time), ("late", r.late)) if n}
+    assert months == on_time_recount(today=UNTIL.date()) and months
+    tallies = {(t.year, t.span, t.working_days): t.cases
+               for t in WorkingDaysTally.objects.all()}
+    assert tallies == working_days_recount(overrides=calendar_overrides()) and tallies
+
+
 def test_the_same_seed_gives_the_same_rows(seeded):
     """Reproducible: two runs from one seed generate the same rows."""
     body = bench_seed.body_create(random.Random(15), engagements=200, until=UNTIL)
