@@ -83,7 +83,7 @@ def caseflow_system() -> dict:
     run([PYTHON, "manage.py", "createcachetable"], env=env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)  # the pages' CSS
     return {"url": url, "env": env, "app": "caseflow.wsgi", "gunicorn": BIN / "gunicorn",
-            "table": "caseflow_case"}
+            "python": PYTHON, "table": "caseflow_case"}
 
 
 def helpdesk_system(venv: Path) -> dict:
@@ -96,7 +96,7 @@ def helpdesk_system(venv: Path) -> dict:
          "from helpdesk.models import Queue; Queue.objects.create(title='Complaints', "
          "slug='complaints', allow_public_submission=True)"], env=env)
     return {"url": url, "env": env, "app": "bench.helpdesk_site.wsgi",
-            "gunicorn": venv / "gunicorn", "table": "helpdesk_ticket"}
+            "gunicorn": venv / "gunicorn", "python": venv / "python", "table": "helpdesk_ticket"}
 
 
 def swarm(system: str, port: int, users: int, seconds: int) -> dict:
@@ -178,11 +178,17 @@ def measure(*, seconds: int = 20, users: int = 4) -> dict:
             server.wait(timeout=30)
         result["created"] = row_count(system["url"], system["table"]) - before
         result["verified"] = result["created"] == result["submitted"]
+        # What one submission costs whatever the machine's load: queries, Django's CPU.
+        result["per_submission"] = json.loads(run(
+            [str(system["python"]), "bench/intake_probe.py", name], env=system["env"],
+            capture=True))
         figures[name] = result
         print(f"   {result}", flush=True)
     helpdesk_rate = figures["helpdesk"]["per_second"]
     ratio = figures["caseflow"]["per_second"] / helpdesk_rate if helpdesk_rate else None
     return {"seconds": seconds, "users": users, "submit_rate": SUBMIT_RATE,
+            # Where the per-address limit counts (caseflow.settings: Redis when REDIS_URL).
+            "cache": "Redis" if os.environ.get("REDIS_URL") else "a database table",
             "helpdesk_version": helpdesk_version(), **figures,
             "ratio": round(ratio, 2) if ratio is not None else None,
             "target_ratio": TARGET_RATIO}
@@ -239,6 +245,20 @@ def results_section(r: dict) -> list[str]:
         "`CASEFLOW_SUBMIT_RATE`. django-helpdesk has no such limit and mails the submitter "
         "inside the request (its project, bench/helpdesk_site/, writes mail to files, as "
         "Caseflow does with no mail server); Caseflow queues the receipt for a worker.",
+    ]
+    lines += [
+        "",
+        "What one submission costs, whatever the machine's load (bench/intake_probe.py, "
+        "in-process, after the load): SQL queries of the form / the POST / the page "
+        "redirected to, and the Django process's CPU time for the three (median of 10). "
+        f"Caseflow's limit counted in {r['cache']}.",
+        "",
+        "| public form | queries | CPU per submission |",
+        "|---|---|---|",
+        *[f"| {what} | {p['queries']['form']} / {p['queries']['submit']} / "
+          f"{p['queries']['answer']} ({p['queries_total']}) | {p['cpu_ms']:.0f} ms |"
+          for what, p in (("Caseflow", r["caseflow"]["per_submission"]),
+                          ("django-helpdesk", r["helpdesk"]["per_submission"]))],
     ]
     errors = [f"{name}: {e}" for name in ("caseflow", "helpdesk") for e in r[name]["errors"]]
     if errors:
