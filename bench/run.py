@@ -358,6 +358,16 @@ NOTES = """## What limits what is not met, and what was not measured
   term in more than a fifth of the cases, or in more than 10,000, is tested row by row
   along the list's order instead (`?q=核查`). Between the two, the ids read grow with the
   table.
+- **Public intake** (target ≥ 1.5× django-helpdesk): per submission Caseflow spends less
+  CPU than django-helpdesk (the section's last table) but runs more queries. Besides the
+  case it writes the submitter's party, two audit events (received, tracking code
+  issued) and three outbox rows (the head's and the office's reminder to assign, the
+  receipt), reads the calendar's overrides for the acceptance deadline, and counts the
+  per-address limit (11 queries when the cache is a database table, none with
+  `REDIS_URL`); django-helpdesk writes a ticket and a follow-up and mails inside the
+  request. On a busy server each query waits its turn and the ratio falls toward 1; on a
+  quiet one CPU decides. Left to try: the tracking code's hash written with the case (one
+  UPDATE less), the outbox rows and the events in one bulk insert each.
 - **Not built yet:** delivery of 1,000 reminders through the fake Bot API and SMTP, a
   Celery worker's peak RSS (issue 15 stays open).
 """
