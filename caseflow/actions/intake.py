@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -71,21 +72,22 @@ class PartyDetails:
 
 
 def case_number_issue(kind: str, year: int) -> str:
-    """Next number per kind and year (`TS-2026-0007`), never reused, safe when concurrent."""
-    counter = None
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                counter, _ = CaseCounter.objects.select_for_update().get_or_create(
-                    kind=kind, year=year)
+    """Next number per kind and year (`TS-2026-0007`), never reused, safe when concurrent:
+    the UPDATE takes the counter row's lock until commit, so the number read back after
+    it is ours alone (two round trips, where locking, then saving, took four)."""
+    counter = CaseCounter.objects.filter(kind=kind, year=year)
+    if not counter.update(last=F("last") + 1):
+        # The kind's first case of the year: make its counter (a racing one may win).
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.get_or_create(kind=kind, year=year)
                 break
-        except IntegrityError:  # another transaction created the row first: lock it next
-            continue
-    if counter is None:
-        raise Conflict(gettext("Could not issue a case number; try again."))
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{NUMBER_PREFIX[kind]}-{year}-{counter.last:04d}"
+            except IntegrityError:
+                continue
+        if not counter.update(last=F("last") + 1):
+            raise Conflict(gettext("Could not issue a case number; try again."))
+    return f"{NUMBER_PREFIX[kind]}-{year}-{counter.values_list('last', flat=True).get():04d}"
 
 
 def party_create(kind: str, details: PartyDetails) -> Party:

@@ -211,7 +211,7 @@ def receipt(request):
     shown = request.session.pop(RECEIPT, None)
     if not shown:
         return redirect("public:track")
-    case = Case.objects.get(pk=shown["case"])
+    case = Case.objects.select_related("submitter").get(pk=shown["case"])
     request.session[TRACKED] = case.pk
     return render(request, "public/receipt.html", {
         "case": case, "code": shown["code"], "status": public_status(case)})
