@@ -32,8 +32,11 @@ $(MO): $(PO)
 run: install
 	bin/caseflow-run
 
+# On every core (pytest-xdist; tests/settings.py gives each process its own Redis
+# databases and broker file). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4 $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); a CJK font renders
 # the Chinese pages (fonts-wqy-zenhei, TrueType).
