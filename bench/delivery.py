@@ -457,6 +457,7 @@ def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int | None =
     seeded = django_step("seed", "--staff", str(staff), "--reminders", str(reminders))
     say(f"   seeded in {seeded['seconds']} s")
     report: dict = {"staff": staff, "reminders": reminders, "seed": seeded,
+                    "load_before": [round(x, 2) for x in os.getloadavg()[:2]],
                     "relay_every": RELAY_EVERY, "concurrency": concurrency or os.cpu_count()}
 
     bot = FakeBotApi(OUT / "delivery-bot-api.jsonl", OUT / "delivery-bot-api.out")
@@ -506,6 +507,106 @@ def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int | None =
                   worker_peak_rss_kib={"telegram": telegram_peaks, "email": email_peaks})
     say(f"   worker peak RSS (KiB): {report['worker_peak_rss_kib']}")
     return report
+
+
+def mb(kib: int) -> str:
+    return f"{kib / 1024:.0f} MB"
+
+
+def memory_markdown(r: dict) -> str:
+    """The Celery worker's line of the "Memory" section."""
+    parts = []
+    for run, peaks in r["worker_peak_rss_kib"].items():
+        pool = [v for k, v in peaks.items() if k != "main"]
+        parts.append(f"{run} run: main process {mb(peaks.get('main', 0))}, {len(pool)} pool "
+                     f"processes {', '.join(mb(v) for v in pool)} (sum {mb(sum(peaks.values()))})")
+    return ("Peak RSS (VmHWM) of the Celery worker (prefork) in the delivery runs, read just "
+            "before it stopped, per process; the sum counts the memory the pool processes "
+            "share with the main one since the fork once each, so it is an upper bound: "
+            + "; ".join(parts) + ".")
+
+
+def results_markdown(r: dict) -> str:
+    """The "Delivery" section of bench/RESULTS.md."""
+    t, e = r["telegram"], r["email"]
+
+    def row(name, key, target="", fmt="{}"):
+        return f"| {name} | {fmt.format(t[key])} | {fmt.format(e[key])} | {target} |"
+
+    def rows_after(figures):
+        return ", ".join(f"{k} {v}" for k, v in sorted(figures["rows"]["status"].items()))
+
+    met = (t["per_second"] or 0) >= TARGET_RATE and t["busiest_second_one_chat"] <= \
+        TARGET_PER_CHAT and t["lost"] == 0 and t["duplicates"] == 0
+    lines = [
+        "## Delivery",
+        "",
+        f"`python bench/delivery.py` (or `bench/run.py --only delivery`): {r['staff']} staff, "
+        "each with an email and a linked Telegram chat, handle "
+        f"{r['reminders']:,} complaints built through the actions; the deadline sweep "
+        f"(`reminders_sweep`, what `run_due` runs) at {t['sweep']['at']} queues "
+        f"{t['sweep']['reminders']:,} reminders ({t['sweep']['seconds']} s). A real Celery "
+        f"worker (prefork, {r['concurrency']} pool processes, broker Redis DB 8) delivers "
+        "them through python-telegram-bot to the fake Bot API (its own process on "
+        "127.0.0.1, logging each arrival), with the rate budget in Redis on (30 messages "
+        "a second for the bot, 1 a second per chat, shared by every process); the relay "
+        f"task runs every {r['relay_every']:g} s. Then the sweep of the due day "
+        f"({e['sweep']['at']}) queues {e['sweep']['reminders']:,} more, delivered by the "
+        "same worker restarted without a bot token, by email to aiosmtpd on 127.0.0.1. "
+        f"Load average before: {r['load_before'][0]} (2 cores shared with other work).",
+        "",
+        "| | Telegram (fake Bot API) | email (aiosmtpd) | target |",
+        "|---|---|---|---|",
+        f"| received / queued | {t['received']:,} / {t['expected']:,} | "
+        f"{e['received']:,} / {e['expected']:,} | all |",
+        row("lost (never received)", "lost", "0"),
+        row("duplicates (received twice)", "duplicates", "0"),
+        row("time for all (first relay to last arrival)", "seconds", "", "{} s"),
+        row("messages a second", "per_second", f"≥ {TARGET_RATE:g} (Telegram)"),
+        row("busiest second, one chat or address", "busiest_second_one_chat",
+            f"≤ {TARGET_PER_CHAT} (Telegram)"),
+        row("closest two arrivals, one chat or address", "closest_gap_one_chat",
+            "≥ 1 s (Telegram)", "{} s"),
+        row("busiest second, all chats", "busiest_second_overall", "≤ 30 (Telegram)"),
+        f"| rows afterwards | {rows_after(t)} | {rows_after(e)} | all sent |",
+        f"| most tries of one row | {t['rows']['most_tries']} | {e['rows']['most_tries']} | |",
+        f"| worker CPU a message (main + pool) | {t['rows']['worker_cpu_ms_per_message']} ms "
+        f"| {e['rows']['worker_cpu_ms_per_message']} ms | |",
+        "",
+        f"Target {'met' if met else 'not met'} for Telegram "
+        f"({t['per_second']} messages a second, busiest chat "
+        f"{t['busiest_second_one_chat']} in a second, {t['lost']} lost, "
+        f"{t['duplicates']} duplicated). Email has no rate budget: a person may get "
+        "several in a second.",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + LIMITS
+
+
+# What a profile of deliveries in one process showed (cProfile, PostgreSQL, the fake server).
+LIMITS = """### What limits delivery
+
+Each message is one task: claim the row (a transaction: `SELECT … FOR UPDATE`, update),
+read who it goes to and check them (recipient, recusal on the case: the impartiality
+guard), read earlier attempts, send, record the attempt (its own commit, so who was
+reached survives a crash), settle the row (a transaction): 12 queries and 3 commits.
+The Telegram send itself (python-telegram-bot, a fresh event loop and HTTP client per
+message, the Redis script that takes the chat's and the bot's slot, the budget's note of
+the answer) costs a few milliseconds of CPU since the TLS context is built once per
+process: it used to be built for every message, parsing the CA bundle each time, which
+was most of a message's CPU. The relay hands over up to 200 rows every 5 s (at most 40 a
+second), more than the budget's 30. A task waits for its chat's slot at most 2 s, then
+hands the row back to be tried again (it would show as a second try above); the sweep
+queues its rows case by case, and cases alternate between handlers, so a chat's next
+message is seldom next in the queue.
+
+What is left is CPU: the worker's per message (above) plus PostgreSQL's for its queries
+and commits and the fake server's, on 2 cores shared with other work (the load average
+above). With the default `DATABASE_CONN_MAX_AGE=0` each task also opens a new PostgreSQL
+connection (a backend started and its caches warmed for each message); setting it for
+the worker (e.g. 60) keeps one per pool process. Neither a check nor a limit is relaxed
+for the run.
+"""
 
 
 def summary(figures: dict) -> str:
