@@ -12,6 +12,11 @@ as the department head and as the project office (a narrower visibility). Every 
 stays on (bench/settings.py is the production settings on loopback). Query counts come
 from one request of each, in-process.
 
+Then the delivery benchmark (bench/delivery.py: 1,000 reminders through a Celery worker
+to the fake Bot API and to a local SMTP server, and the worker's peak memory).
+`--only delivery` runs that part alone and rewrites RESULTS.md with the other figures of
+the last run (var/bench/report.json); `--only requests` leaves it out.
+
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/) is the server; the
 databases are named caseflow_bench_<size>.
 """
@@ -177,8 +182,9 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--report-only", action="store_true",
                         help="write bench/RESULTS.md again from var/bench/report.json")
-    parser.add_argument("--only", choices=["intake"],
-                        help="run this part alone (no seeding) into the last report")
+    parser.add_argument("--only", choices=["requests", "intake", "delivery"],
+                        help="run one part; the others' figures come from the last run "
+                             "(intake and delivery alone seed nothing)")
     parser.add_argument("--intake-users", type=int, default=4,
                         help="locust users submitting at once, each system")
     args = parser.parse_args()
@@ -186,17 +192,21 @@ def main() -> None:
         report = json.loads((OUT / "report.json").read_text())
         (ROOT / "bench" / "RESULTS.md").write_text(results_markdown(report))
         return
-    if args.only == "intake":
+    if args.only in ("intake", "delivery"):
         from bench import intake
 
         OUT.mkdir(parents=True, exist_ok=True)
         last = OUT / "report.json"
         report = json.loads(last.read_text()) if last.exists() else {}
-        report["intake"] = intake.measure(seconds=args.seconds, users=args.intake_users)
+        if args.only == "intake":
+            report["intake"] = intake.measure(seconds=args.seconds, users=args.intake_users)
+        else:
+            report["delivery"] = delivery_figures()
         last.write_text(json.dumps(report, ensure_ascii=False, indent=1))
         (ROOT / "bench" / "RESULTS.md").write_text(
             results_markdown(report) if "results" in report
             else "# Benchmark results\n\n" + "\n".join(intake.results_section(report["intake"])))
+        print("== bench/RESULTS.md written", flush=True)
         return
     small = args.small or max(1000, args.size // 10)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -230,17 +240,30 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    from bench import intake
-
-    intake_figures = intake.measure(seconds=args.seconds, users=args.intake_users)
     report = {"started": started.isoformat(timespec="seconds"), "size": args.size,
               "small": small, "seed": args.seed, "until": args.until.isoformat(),
               "seconds": args.seconds, "seeds": seeds, "sweeps": sweeps,
               "scenarios": scenarios, "results": results, "queries": counts,
-              "worker_peak_rss_kib": rss, "machine": machine(), "intake": intake_figures}
+              "worker_peak_rss_kib": rss, "machine": machine()}
+    if args.only == "requests":  # intake and delivery as the last run measured them
+        last = OUT / "report.json"
+        previous = json.loads(last.read_text()) if last.exists() else {}
+        report.update({k: previous[k] for k in ("intake", "delivery") if k in previous})
+    else:
+        from bench import intake
+
+        report["intake"] = intake.measure(seconds=args.seconds, users=args.intake_users)
+        report["delivery"] = delivery_figures()
     (OUT / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     (ROOT / "bench" / "RESULTS.md").write_text(results_markdown(report))
     print("== bench/RESULTS.md written", flush=True)
+
+
+def delivery_figures() -> dict:
+    sys.path.insert(0, str(ROOT))
+    from bench import delivery
+
+    return delivery.measure()
 
 
 def machine() -> dict:
@@ -259,6 +282,9 @@ def ms(value: float | None) -> str:
 
 
 def results_markdown(r: dict) -> str:
+    if "results" not in r:  # only the delivery benchmark has run yet
+        return "# Benchmark results\n\n" + delivery_markdown(r) + "\n## Memory\n\n" + \
+            delivery_memory(r) + "\n"
     size, small = r["size"], r["small"]
     lines = [
         "# Benchmark results",
@@ -320,17 +346,37 @@ def results_markdown(r: dict) -> str:
     rss = r["worker_peak_rss_kib"]
     lines += [
         "",
+        delivery_markdown(r),
         "## Memory",
         "",
         f"Peak RSS of the gunicorn workers after the runs: "
         f"{', '.join(f'{k / 1024:.0f} MB' for k in rss) or 'not read'}.",
         "",
+        delivery_memory(r),
     ]
     if "intake" in r:
         from bench import intake
 
         lines += intake.results_section(r["intake"])
     return "\n".join(lines) + "\n" + NOTES
+
+
+def delivery_markdown(r: dict) -> str:
+    if "delivery" not in r:
+        return ""
+    sys.path.insert(0, str(ROOT))
+    from bench import delivery
+
+    return delivery.results_markdown(r["delivery"])
+
+
+def delivery_memory(r: dict) -> str:
+    if "delivery" not in r:
+        return ""
+    sys.path.insert(0, str(ROOT))
+    from bench import delivery
+
+    return delivery.memory_markdown(r["delivery"]) + "\n"
 
 
 NOTES = """## What limits what is not met, and what was not measured
@@ -368,8 +414,6 @@ NOTES = """## What limits what is not met, and what was not measured
   request. On a busy server each query waits its turn and the ratio falls toward 1; on a
   quiet one CPU decides. Left to try: the tracking code's hash written with the case (one
   UPDATE less), the outbox rows and the events in one bulk insert each.
-- **Not built yet:** delivery of 1,000 reminders through the fake Bot API and SMTP, a
-  Celery worker's peak RSS (issue 15 stays open).
 """
 
 

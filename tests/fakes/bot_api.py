@@ -7,7 +7,9 @@ a JSON body from other clients. Each request is recorded with its arrival time, 
 parsed parameters; tests can make the next calls fail the way Telegram fails (flood
 control, a blocked bot, a chat that is gone).
 
-Standalone, for demos: `python -m tests.fakes.bot_api --port 8081` prints what it receives.
+Standalone, for demos: `python -m tests.fakes.bot_api --port 8081` prints what it receives;
+with `--log FILE` it writes each call there as a line of JSON instead (the delivery
+benchmark reads arrival times from it); `--port 0` takes a free port, printed at start.
 """
 
 from __future__ import annotations
@@ -344,6 +346,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", help="the only token accepted (default: a fresh one)")
+    parser.add_argument("--log", help="write each call to this file, one JSON line each "
+                                      "(arrival as Unix time, method, status, parameters)")
     args = parser.parse_args(argv)
     server = BotApiServer(token=args.token, port=args.port)
 
@@ -351,7 +355,21 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{call.received_at.astimezone():%H:%M:%S.%f} {call.status} {call.method} "
               f"{json.dumps(call.params, ensure_ascii=False, default=str)}", flush=True)
 
-    server.state.on_call = show
+    if args.log:
+        log = open(args.log, "a", encoding="utf-8")  # noqa: SIM115 - open while serving
+        log_lock = threading.Lock()
+
+        def write(call: Call) -> None:
+            line = json.dumps({"at": call.received_at.timestamp(), "method": call.method,
+                               "status": call.status, "params": call.params},
+                              ensure_ascii=False, default=str)
+            with log_lock:
+                log.write(line + "\n")
+                log.flush()
+
+        server.state.on_call = write
+    else:
+        server.state.on_call = show
     print(f"Fake Bot API on {server.base_url}\n"
           f"  TELEGRAM_BOT_TOKEN={server.token}\n"
           f"  TELEGRAM_API_BASE_URL={server.base_url}", flush=True)
