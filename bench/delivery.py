@@ -462,45 +462,42 @@ def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int | None =
                     "load_before": [round(x, 2) for x in os.getloadavg()[:2]],
                     "relay_every": RELAY_EVERY, "concurrency": concurrency or os.cpu_count()}
 
-    bot = FakeBotApi(OUT / "delivery-bot-api.jsonl", OUT / "delivery-bot-api.out")
-    try:
-        first = django_step("sweep")
-        ids = first.pop("ids")
-        say(f"   sweep at {first['at']}: {len(ids)} queued {first['thresholds']}")
-        worker = Worker(environment(TELEGRAM_BOT_TOKEN=bot.token,
-                                    TELEGRAM_API_BASE_URL=bot.base_url),
-                        concurrency, OUT / "delivery-worker-telegram.log")
+    def channel_run(label: str, settings: dict, received, log: str) -> tuple[dict, dict]:
+        """The next reminder of each case, swept, then delivered by a fresh worker with
+        `settings` to the server whose `received` lists what arrived."""
+        swept = django_step("sweep")
+        ids = swept.pop("ids")
+        say(f"   sweep at {swept['at']}: {len(ids)} queued {swept['thresholds']}")
+        worker = Worker(environment(**settings), concurrency, OUT / log)
         try:
             worker.wait_ready()
-            say("== delivery: Telegram through the fake Bot API")
-            started, rows = deliver(worker, ids, bot.messages, timeout)
-            telegram_peaks = worker.peaks()
+            say(f"== delivery: {label}")
+            started, rows = deliver(worker, ids, received, timeout)
+            peaks = worker.peaks()
         finally:
             worker.stop()
-        telegram = arrivals_report(bot.messages(), set(ids), started)
-        telegram.update(sweep=first, rows=rows, calls={f"{m} {s}": n for (m, s), n
-                                                       in bot.calls().items()})
+        figures = arrivals_report(received(), set(ids), started)
+        figures.update(sweep=swept, rows=rows)
+        return figures, peaks
+
+    bot = FakeBotApi(OUT / "delivery-bot-api.jsonl", OUT / "delivery-bot-api.out")
+    try:
+        telegram, telegram_peaks = channel_run(
+            "Telegram through the fake Bot API",
+            {"TELEGRAM_BOT_TOKEN": bot.token, "TELEGRAM_API_BASE_URL": bot.base_url},
+            bot.messages, "delivery-worker-telegram.log")
+        telegram["calls"] = {f"{m} {s}": n for (m, s), n in bot.calls().items()}
         say(f"   {summary(telegram)}")
     finally:
         bot.stop()
 
     mailbox = Mailbox()
     try:
-        second = django_step("sweep")
-        ids = second.pop("ids")
-        say(f"   sweep at {second['at']}: {len(ids)} queued {second['thresholds']}")
-        worker = Worker(environment(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(mailbox.port),
-                                    EMAIL_USE_TLS="0", EMAIL_USE_SSL="0"),
-                        concurrency, OUT / "delivery-worker-email.log")
-        try:
-            worker.wait_ready()
-            say("== delivery: email to aiosmtpd")
-            started, rows = deliver(worker, ids, mailbox.messages, timeout)
-            email_peaks = worker.peaks()
-        finally:
-            worker.stop()
-        email = arrivals_report(mailbox.messages(), set(ids), started)
-        email.update(sweep=second, rows=rows)
+        email, email_peaks = channel_run(
+            "email to aiosmtpd",
+            {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mailbox.port),
+             "EMAIL_USE_TLS": "0", "EMAIL_USE_SSL": "0"},
+            mailbox.messages, "delivery-worker-email.log")
         say(f"   {summary(email)}")
     finally:
         mailbox.stop()
