@@ -422,8 +422,15 @@ autovacuum gives a live server.
   applied: the plan does not scale; keyset pagination over the order with the grams'
   test per row, or a bounded candidate list, is left.
 - **The sweep with nothing due** (ratio 7.1 from 100k to 1M, 214 ms at 1M; 1.36 from 10k
-  to 100k): the due rows are found through their index (above), so what grows is
-  elsewhere in `run_due` — not profiled in this run.
+  to 100k): in-process `run_due` at 1M takes about 250 ms, 150 ms of it one query: the
+  missed-acceptance check (R8.03) still reads every case ever left in "received" past
+  its acceptance deadline (13,073 at 1M, through the partial index
+  `case_awaiting_acceptance`) and anti-joins each with its nonconformity, though all of
+  them were handled long ago: `Nested Loop Anti Join (rows=0) -> Index Scan using
+  case_awaiting_acceptance (rows=13073) Buffers: read=10384`. Fix left: record on the
+  case that its missed acceptance was acted on (in the action that opens the
+  nonconformity) and leave such cases out of the partial index, so the check reads only
+  what is due; the CAPA tasks' overdue check (15 ms) next.
 - **A closed complaint's file** (320 ms, 22 queries): not profiled in this run.
 - **Public intake** (target ≥ 1.5× django-helpdesk): Caseflow spends 23 ms of CPU per
   submission against django-helpdesk's 37 ms (the section's last table), yet both
