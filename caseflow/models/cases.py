@@ -192,8 +192,10 @@ class Case(models.Model):
             models.Index(fields=["received_at", "id"], name="case_received"),
             # About one case in ten is open: the dashboard's figures (by kind and state,
             # load per handler, overdue) read this index alone, never the closed cases.
+            # INCLUDE: what visibility (R8.14) reads, so the dashboard's counts of what
+            # a viewer may see are index-only (PostgreSQL; other databases ignore it).
             models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
-                         condition=OPEN_CASE),
+                         condition=OPEN_CASE, include=["engagement", "respondent"]),
             # The lists' order (soonest deadline first, closed cases last), and the
             # overdue and due-soon ranges.
             models.Index(fields=["due_at", "number"], name="case_due"),
