@@ -399,29 +399,29 @@ existing database took about 25 minutes at 1M: it updates every case through Dja
 VACUUMs and ANALYZEs an existing database after migrating it, the steady state
 autovacuum gives a live server.
 
-- **Dashboard** (660 ms p50 at 1M; 114 s before this work): in-process it takes about
-  470 ms, 415 ms of it SQL in 22 queries; the year's on-time figures and medians now read
-  the summary tables (`OnTimeMonth`, `WorkingDaysTally`, tens of ms). What is left is
-  the count of overdue cases the head may see (237 ms): the seeded spread leaves 85k of
-  the 96k open cases overdue, and the visibility conditions (R8.14: engagement and
-  respondent) are checked on the table's rows, so a bitmap heap scan reads about 50,000
-  pages through the partial index `case_open`:
-  `Bitmap Heap Scan on caseflow_case (rows=84642) Buffers: read=50163 -> Bitmap Index
-  Scan on case_open (rows=85326)`. Fix left: the columns those conditions read
-  (`kind`, `engagement_id`, `respondent_id`) INCLUDEd in `case_open`, so the count is an
-  index-only scan; then the corrective-report live count (55 ms, a hash join over the
-  year's cases) and the load by handler (19 ms).
+- **Dashboard** (114 s p50 at 1M when the issue was filed): the year's on-time figures
+  and medians read the summary tables (`OnTimeMonth`, `WorkingDaysTally`); the count of
+  overdue cases the head may see was 237 ms of a 470 ms request (the seeded spread
+  leaves 85k of the 96k open cases overdue, and the visibility conditions of R8.14 were
+  checked on the table's rows: `Bitmap Heap Scan on caseflow_case (rows=84642)
+  Buffers: read=50163`); the partial index `case_open` now INCLUDEs what those
+  conditions read (engagement, respondent), so it is an index-only count, and the whole
+  request takes about 220 ms in-process, 168 ms of it SQL in 22 queries. What is left,
+  by cost: the corrective-report live count (39 ms, a parallel hash join over the
+  year's cases and their nonconformities), the viewer's engagements for the R8.14
+  exclusion (24 ms, a DISTINCT over engagements and their verifiers), the load by handler
+  (22 ms); over HTTP add authentication, serialization and the response.
 - **Statistics** (610 ms): the counts by kind, scope and state still aggregate the
   year's cases (about 200k rows at 1M); only the on-time figures and medians come from
   the summary. The same kind of summary, kept by `case_move`, is the fix left.
-- **Case list** (83–140 ms at 1M against 50 ms): the page itself is a few ms; the count
+- **Case list** (74–140 ms p50 at 1M against 50 ms p95): the page itself is a few ms; the count
   that stops at 1,000 and the visibility conditions read the table's rows in the list's
   order; the `state` filter has no index matching the default order.
-- **One-character search** (`?q=恒`, 2.6 s at 1M, 130 ms at 100k): the ids read from the
+- **One-character search** (`?q=恒`, 3 s at 1M, 130 ms at 100k): the ids read from the
   grams' index grow with the table (about 50,000 at 1M) before the list's order is
   applied: the plan does not scale; keyset pagination over the order with the grams'
   test per row, or a bounded candidate list, is left.
-- **The sweep with nothing due** (ratio 7.1 from 100k to 1M, 214 ms at 1M; 1.36 from 10k
+- **The sweep with nothing due** (ratio 7.0 from 100k to 1M, 203 ms at 1M; 1.36 from 10k
   to 100k): in-process `run_due` at 1M takes about 250 ms, 150 ms of it one query: the
   missed-acceptance check (R8.03) still reads every case ever left in "received" past
   its acceptance deadline (13,073 at 1M, through the partial index
