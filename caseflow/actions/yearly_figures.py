@@ -239,16 +239,9 @@ def yearly_figures_rebuild(*, apps=None, overrides: Overrides | None = None,
                            today: dt.date | None = None) -> Rebuilt:
     """X1: the stored figures of every case and cycle, then the summary tables, from a
     full recount. `apps`: a migration's model registry (its calendar read through it)."""
-    if overrides is None and apps is None:
-        overrides = calendar_overrides()
-    apps = apps or installed_apps
     if overrides is None:
-        Override = apps.get_model("caseflow", "CalendarOverride")
-        Year = apps.get_model("caseflow", "CalendarYear")
-        overrides = Overrides(
-            days={o.date: o.kind == "workday" for o in Override.objects.all()},
-            complete_years=frozenset(Year.objects.filter(schedule_complete=True)
-                                     .values_list("year", flat=True)))
+        overrides = calendar_overrides(apps=apps)
+    apps = apps or installed_apps
     today = today or timezone.localdate()
     cases, cycles = stored_figures_rebuild(overrides=overrides, today=today, apps=apps)
     months, tallies = summary_rebuild(overrides=overrides, today=today, apps=apps)
