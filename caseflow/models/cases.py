@@ -200,6 +200,10 @@ class Case(models.Model):
             # a viewer may see are index-only (PostgreSQL; other databases ignore it).
             models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
                          condition=OPEN_CASE, include=["engagement", "respondent"]),
+            # Each person's open cases by deadline: the morning digest's items for the
+            # staff not yet sent one today, read without the others' open cases.
+            models.Index(fields=["handler", "due_at"], name="case_open_by_handler",
+                         condition=OPEN_CASE),
             # The lists' order (soonest deadline first, closed cases last), and the
             # overdue and due-soon ranges.
             models.Index(fields=["due_at", "number"], name="case_due"),
