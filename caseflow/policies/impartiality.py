@@ -88,6 +88,17 @@ def binding_relationships(staff: Staff, today: dt.date) -> Q:
     return Q(declaration__staff=staff) & (Q(ended_on__isnull=True) | Q(ended_on__gt=cutoff))
 
 
+def engagements_performed(staff: Staff) -> list[int]:
+    """R8.14: the engagements `staff` led, verified, technically reviewed or signed. One
+    UNION of lookups by key (the lead's column, each team table's staff), not an OR over
+    joins of every engagement with its teams, which must be read whole and made DISTINCT."""
+    arms = [Engagement.objects.filter(team_lead=staff).order_by().values_list("pk", flat=True)]
+    for team in ("verifiers", "technical_reviewers", "report_signers"):
+        arms.append(getattr(Engagement, team).through.objects.filter(staff=staff)
+                    .order_by().values_list("engagement_id", flat=True))
+    return list(arms[0].union(*arms[1:]))
+
+
 def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
     """X9 as a query: the cases `staff` is recused from, to leave out of everything they
     see (file, lists, search, exports, queues).
@@ -97,9 +108,7 @@ def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
     EXISTS on that row, looked up by key, never a LEFT JOIN over all parties nor a
     subquery that reads every case the person ever decided."""
     today = today or timezone.localdate()
-    performed = list(Engagement.objects.filter(
-        Q(team_lead=staff) | Q(verifiers=staff) | Q(technical_reviewers=staff)
-        | Q(report_signers=staff)).values_list("pk", flat=True).distinct())
+    performed = engagements_performed(staff)
     # R8.14: a case about them.
     recused = Q(Exists(Party.objects.filter(pk=OuterRef("respondent_id"), staff=staff)))
     if performed:
