@@ -603,7 +603,8 @@ class Seeder:
                     case_id=case_id, source=source, severity="normal",
                     responsible_role=responsible_post(source),
                     trigger="missed_acceptance" if origin else "")
-                cycle = t["analysiscycle"].add(nonconformity_id=nonconformity, number=1)
+                cycle = t["analysiscycle"].add(nonconformity_id=nonconformity, number=1,
+                                               case_received_at=received)
                 self.cycle = {"id": cycle}
                 # R7.04: every nonconformity opens an internal inspection.
                 target = add_working_days(at, default_target_days("inspection"),

@@ -121,7 +121,8 @@ def nonconformity_open(
     nonconformity = Nonconformity.objects.create(
         case=case, source=source, severity=severity, responsible_role=responsible_post(source),
         trigger=trigger)
-    AnalysisCycle.objects.create(nonconformity=nonconformity, number=1)
+    AnalysisCycle.objects.create(nonconformity=nonconformity, number=1,
+                                 case_received_at=case.received_at)
     case_move(case, to_state=S.OPEN, action="nonconformity_opened", actor=acting_user,
               actor_label="" if acting_user else "system",
               payload={"source": source, "severity": severity,
@@ -310,7 +311,8 @@ def next_cycle(case: Case, *, conclusion: str, reason: str, actor: Staff, action
     cycle.conclusion, cycle.conclusion_reason, cycle.verified_by = conclusion, reason, actor
     cycle.save()
     cycle_figures_record(cycle, case=case)  # X1: closed unreported after its date: late
-    AnalysisCycle.objects.create(nonconformity=case.nonconformity, number=cycle.number + 1)
+    AnalysisCycle.objects.create(nonconformity=case.nonconformity, number=cycle.number + 1,
+                                 case_received_at=case.received_at)
     case.drafted_by = case.reviewed_by = None
     case_move(case, to_state=S.OPEN, action=action, actor=actor, reason=reason,
               payload={"cycle": cycle.number, "next_cycle": cycle.number + 1})

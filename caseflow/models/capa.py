@@ -100,7 +100,11 @@ class AnalysisCycle(models.Model):
     # X1: the report's verdict once it can no longer change (reported, or the cycle closed
     # overdue after its date), as counted in `OnTimeMonth`; "" while counted live.
     report_counted = models.CharField(max_length=8, blank=True, choices=COUNTED_VERDICTS)
-    history = HistoricalRecords(excluded_fields=["next_reminder_at", "report_counted"])
+    # X1: when its nonconformity was received (the case's `received_at`, set once at
+    # registration): the month the report is counted in, read with the cycle alone.
+    case_received_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["next_reminder_at", "report_counted",
+                                                 "case_received_at"])
 
     class Meta:
         ordering = ["nonconformity", "number"]
@@ -108,9 +112,12 @@ class AnalysisCycle(models.Model):
                                                name="one_cycle_number")]
         indexes = [
             # X1: the reports not yet in the summary (plans being carried out), counted
-            # at each request.
-            models.Index(fields=["report_due_on"], name="cycle_report_live",
-                         condition=models.Q(report_counted="", report_due_on__isnull=False)),
+            # at each request by the month their nonconformity was received: an
+            # index-only count of what is open, joining neither the nonconformities nor
+            # the year's cases.
+            models.Index(fields=["case_received_at"], name="cycle_report_live",
+                         condition=models.Q(report_counted="", report_due_on__isnull=False),
+                         include=["report_due_on", "reported_at"]),
         ]
 
     def __str__(self):

@@ -440,13 +440,14 @@ def acceptance_by_month(year: int, *, now: dt.datetime) -> dict[int, Counter]:
 def corrective_reports_by_month(year: int, *, now: dt.datetime) -> dict[int, Counter]:
     """X1, R7.06: the implementation reports of the nonconformities received in `year`, by
     month of receipt: on time, late. Decided ones from the summary, the rest (plans being
-    carried out) counted now through their partial index (`cycle_report_live`)."""
+    carried out) counted now through their partial index (`cycle_report_live`), by the
+    receipt time each cycle keeps."""
     months = decided_by_month(year, OnTimeMonth.Deadline.CORRECTIVE_REPORT)
     start, end = year_bounds(year)
     live = AnalysisCycle.objects.filter(
         report_counted="", report_due_on__isnull=False,
-        nonconformity__case__received_at__gte=start, nonconformity__case__received_at__lt=end)
-    for row in (live.order_by().values(month=ExtractMonth("nonconformity__case__received_at"))
+        case_received_at__gte=start, case_received_at__lt=end)
+    for row in (live.order_by().values(month=ExtractMonth("case_received_at"))
                 .annotate(**report_counts(timezone.localdate(now)))):
         months[row["month"]].update({v: row[v] for v in (ON_TIME, LATE)})
     return months

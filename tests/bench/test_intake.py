@@ -121,7 +121,7 @@ def test_the_cpu_of_each_part_is_shared_out_over_the_submissions_filed():
 
     assert (spent["gunicorn"], spent["postgres"], spent["load"]) == (40.0, 30.0, 10.0)
     assert spent["idle_share"] == round(4.0 / (20.0 * os.cpu_count()), 2)
-    assert cpu_spent(before, after, submissions=0)["gunicorn"] == 2000.0  # none filed: the whole run's
+    assert cpu_spent(before, after, submissions=0)["gunicorn"] == 2000.0  # none filed: all of it
 
 
 def test_a_process_that_is_gone_counts_no_cpu():

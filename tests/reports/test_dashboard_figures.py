@@ -22,7 +22,7 @@ def nonconformity(people, received: dt.datetime, *, due: dt.date, reported: dt.d
     Case.objects.filter(pk=case.pk).update(received_at=received)
     reported_at = dt.datetime.combine(reported, dt.time(16), tzinfo=CHINA) if reported else None
     AnalysisCycle.objects.filter(pk=current_cycle(case).pk).update(
-        report_due_on=due, reported_at=reported_at)
+        report_due_on=due, reported_at=reported_at, case_received_at=received)
     return case
 
 
