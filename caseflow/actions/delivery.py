@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
@@ -396,12 +397,27 @@ def notice_failed(notification: Notification) -> None:
 def notifications_hand_over(*, now: dt.datetime, limit: int = RELAY_BATCH) -> list[int]:
     """The pending rows due now that no delivery task holds (never handed over, or
     handed over long enough ago that the task must have been lost): marked as handed
-    over now; the relay task enqueues one delivery per id after this commits."""
+    over now; the relay task enqueues one delivery per id after this commits, in turns."""
     with transaction.atomic():
         due = notifications_due(now=now).select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
-    return ids
+        rows = list(due.values_list("pk", "recipient_staff_id", "recipient_role",
+                                    "recipient_party_id", "recipient_organization_id")[:limit])
+        Notification.objects.filter(pk__in=[pk for pk, *_ in rows]).update(enqueued_at=now)
+    return in_turns(rows)
+
+
+def in_turns(rows: list[tuple]) -> list[int]:
+    """The ids (`rows`: id, then who it goes to) with every recipient's first row, then
+    every one's second, and so on. A sweep queues a person's rows together, and a
+    messenger takes about one message a second to one person (Telegram): in a row, each
+    task would wait for that person's turn holding a worker while others could be
+    written to."""
+    turns: Counter = Counter()
+    order = []
+    for pk, *recipient in rows:
+        order.append((turns[tuple(recipient)], pk))
+        turns[tuple(recipient)] += 1
+    return [pk for _, pk in sorted(order)]
 
 
 def notifications_due(*, now: dt.datetime) -> QuerySet[Notification]:
