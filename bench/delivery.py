@@ -1,7 +1,8 @@
 """Delivery benchmark (issue 15): 1,000 reminders to 50 staff through the real pipeline,
 by Telegram and then by email, and the Celery worker's peak memory.
 
-    python bench/delivery.py [--staff 50] [--reminders 1000] [--concurrency N] [--json]
+    python bench/delivery.py [--staff 50] [--reminders 1000] [--concurrency N]
+                             [--telegram-only] [--json]
 
 What runs, all on loopback:
 - PostgreSQL database `caseflow_bench_delivery` (BENCH_DATABASE_URL's server), made
@@ -65,6 +66,8 @@ RECEIVED = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
 RELAY_EVERY = float(os.environ.get("CASEFLOW_RELAY_EVERY_SECONDS", "5"))
 TARGET_RATE = 25.0  # messages a second overall (issue 15)
 TARGET_PER_CHAT = 1  # messages in any one second to one chat
+# The worker's pool, as the README's production section runs it (its tasks mostly wait).
+CONCURRENCY = 8
 # The notification a Telegram message carries, in its Acknowledge/Snooze button's data.
 BUTTON_NOTIFICATION = re.compile(r"^r:[as]:(\d+):")
 # ... and an email, in its Message-ID (caseflow.actions.delivery.message_for).
@@ -296,6 +299,36 @@ def statuses(ids: list[int]) -> dict:
     return {"status": status, "attempts": results, "most_tries": tries}
 
 
+class DatabaseCpu:
+    """CPU time of the PostgreSQL server processes serving the benchmark's database, each
+    read as it runs (`look`, every second or so): a worker's connection lives at most
+    DATABASE_CONN_MAX_AGE seconds, and what a closed one used is its last reading. Only
+    processes that started after this object count: the worker's, not earlier ones."""
+
+    def __init__(self):
+        self.started = time.time()
+        self.used: dict[int, float] = {}
+
+    def look(self) -> None:
+        import psycopg
+
+        with psycopg.connect(database_url()) as c:
+            pids = [pid for (pid,) in c.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_start >= "
+                "to_timestamp(%s) AND pid <> pg_backend_pid()",
+                [DATABASE, self.started]).fetchall()]
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # another machine's server, or the connection closed meanwhile
+            self.used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+
+    def seconds(self) -> float:
+        return sum(self.used.values())
+
+
 class Worker:
     """`celery -A caseflow worker` (prefork) in its own process group."""
 
@@ -426,12 +459,16 @@ def deliver(worker: Worker, ids: list[int], received, timeout: float) -> tuple[f
     last look for stragglers. Returns when delivery began and the rows' statuses, with
     the worker's CPU time per message (its main and pool processes)."""
     cpu = worker.cpu_seconds()
+    database = DatabaseCpu()
     started = time.time()
-    next_relay = 0.0
+    next_relay = next_look = 0.0
     while time.time() - started < timeout:
         if time.monotonic() >= next_relay:
             worker.relay()
             next_relay = time.monotonic() + RELAY_EVERY
+        if time.monotonic() >= next_look:
+            database.look()
+            next_look = time.monotonic() + 1.0
         if len(received()) >= len(ids):
             found = statuses(ids)
             if found["status"].get("pending", 0) == 0:
@@ -441,11 +478,13 @@ def deliver(worker: Worker, ids: list[int], received, timeout: float) -> tuple[f
     found = statuses(ids)
     found["worker_cpu_ms_per_message"] = round(1000 * (worker.cpu_seconds() - cpu) / len(ids),
                                                1)
+    database.look()
+    found["database_cpu_ms_per_message"] = round(1000 * database.seconds() / len(ids), 1)
     return started, found
 
 
-def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int | None = None,
-            timeout: float | None = None, verbose: bool = True) -> dict:
+def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int = CONCURRENCY,
+            timeout: float | None = None, verbose: bool = True, email: bool = True) -> dict:
     """The whole run; returns the figures (see the module's docstring)."""
     def say(text: str) -> None:
         if verbose:
@@ -487,10 +526,16 @@ def measure(*, staff: int = 50, reminders: int = 1000, concurrency: int | None =
             {"TELEGRAM_BOT_TOKEN": bot.token, "TELEGRAM_API_BASE_URL": bot.base_url},
             bot.messages, "delivery-worker-telegram.log")
         telegram["calls"] = {f"{m} {s}": n for (m, s), n in bot.calls().items()}
+        # What Telegram's servers would spend, spent here on the same cores.
+        telegram["fake_bot_api_cpu_ms_per_message"] = round(
+            1000 * process_cpu_seconds(bot.process.pid) / max(telegram["expected"], 1), 1)
         say(f"   {summary(telegram)}")
     finally:
         bot.stop()
 
+    if not email:  # a quicker look at the Telegram figures alone (no "Delivery" section)
+        report.update(telegram=telegram, worker_peak_rss_kib={"telegram": telegram_peaks})
+        return report
     mailbox = Mailbox()
     try:
         email, email_peaks = channel_run(
@@ -615,7 +660,9 @@ def summary(figures: dict) -> str:
             f"{figures['duplicates']}, busiest second: one recipient "
             f"{figures['busiest_second_one_chat']}, overall "
             f"{figures['busiest_second_overall']}; rows {figures['rows']['status']}, worker "
-            f"CPU {figures['rows']['worker_cpu_ms_per_message']} ms a message")
+            f"CPU {figures['rows']['worker_cpu_ms_per_message']} ms a message, PostgreSQL's "
+            f"{figures['rows'].get('database_cpu_ms_per_message')} ms, the fake server's "
+            f"{figures.get('fake_bot_api_cpu_ms_per_message', '-')} ms")
 
 
 def main() -> None:
@@ -632,12 +679,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="The delivery benchmark (issue 15).")
     parser.add_argument("--staff", type=int, default=50)
     parser.add_argument("--reminders", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=None,
-                        help="the worker's pool processes (default: Celery's, one per core)")
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY,
+                        help=f"the worker's pool processes (default {CONCURRENCY}, as the "
+                             "README's production section runs it)")
+    parser.add_argument("--telegram-only", action="store_true",
+                        help="skip the email run (figures for a comparison, not RESULTS.md)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     report = measure(staff=args.staff, reminders=args.reminders,
-                     concurrency=args.concurrency)
+                     concurrency=args.concurrency, email=not args.telegram_only)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
 
