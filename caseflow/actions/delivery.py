@@ -34,6 +34,7 @@ from caseflow.channels.base import (
     Channel,
     DeliveryError,
     Message,
+    NoTurnYet,
     PermanentFailure,
     RateLimited,
     Sent,
@@ -88,6 +89,7 @@ class Outcome:
     error: str = ""
     retry_after: float | None = None
     sent: Sent | None = None
+    waiting: bool = False  # for the recipient's turn (NoTurnYet): nothing was tried
 
 
 @dataclass
@@ -243,6 +245,9 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
         message = message_for(run, staff, language, channel)
         attempts_write(run)  # who was reached is on record before anyone else is written to
         sent = channel.send(address, message)
+    except NoTurnYet as error:  # nothing went: no attempt, and none of the row's tries
+        return Outcome(Reach.LATER, channel.name, redacted(str(error), address),
+                       retry_after=error.retry_after, waiting=True)
     except DeliveryError as error:  # RateLimited too: wait as long as it asked
         text = redacted(str(error), address)
         record_attempt(run, staff, channel.name,
@@ -357,12 +362,16 @@ def notification_settle(run: Run, outcomes: list[Outcome]) -> Notification:
     later = [o for o in outcomes if o.reach is Reach.LATER]
     errors = [o.error for o in outcomes if o.error]
     notification.last_error = errors[-1] if errors else ""
-    if later and not run.last_try:
+    waiting_only = bool(later) and all(o.waiting for o in later)
+    if later and (not run.last_try or waiting_only):
+        if waiting_only:
+            notification.attempts -= 1  # a turn not yet come is no try: given back
         waits = [o.retry_after for o in later if o.retry_after is not None]
         notification.next_attempt_at = run.now + DELIVERY_RETRIES.wait(
             notification.attempts, retry_after=max(waits) if waits else None)
         notification.enqueued_at = None  # the relay hands it over again when due
-        notification.save(update_fields=["last_error", "next_attempt_at", "enqueued_at"])
+        notification.save(update_fields=["attempts", "last_error", "next_attempt_at",
+                                         "enqueued_at"])
         return notification
     reached = [o for o in outcomes if o.reach is Reach.SENT]
     if reached:
