@@ -302,31 +302,34 @@ def statuses(ids: list[int]) -> dict:
 class DatabaseCpu:
     """CPU time of the PostgreSQL server processes serving the benchmark's database, each
     read as it runs (`look`, every second or so): a worker's connection lives at most
-    DATABASE_CONN_MAX_AGE seconds, and what a closed one used is its last reading. Only
-    processes that started after this object count: the worker's, not earlier ones."""
+    DATABASE_CONN_MAX_AGE seconds, and what a closed one used is its last reading; one
+    open at the first look counts from there."""
 
     def __init__(self):
-        self.started = time.time()
-        self.used: dict[int, float] = {}
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.looked = False
 
     def look(self) -> None:
         import psycopg
 
         with psycopg.connect(database_url()) as c:
             pids = [pid for (pid,) in c.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_start >= "
-                "to_timestamp(%s) AND pid <> pg_backend_pid()",
-                [DATABASE, self.started]).fetchall()]
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()", [DATABASE]).fetchall()]
         ticks = os.sysconf("SC_CLK_TCK")
         for pid in pids:
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except (OSError, IndexError):
                 continue  # another machine's server, or the connection closed meanwhile
-            self.used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+            used = (int(fields[11]) + int(fields[12])) / ticks
+            self.first.setdefault(pid, used if not self.looked else 0.0)
+            self.last[pid] = used
+        self.looked = True
 
     def seconds(self) -> float:
-        return sum(self.used.values())
+        return sum(used - self.first[pid] for pid, used in self.last.items())
 
 
 class Worker:
