@@ -40,6 +40,7 @@ from caseflow.actions.staff import staff_telegram_broken
 from caseflow.channels.base import (
     DeliveryError,
     Message,
+    NoTurnYet,
     PermanentFailure,
     RateLimited,
     Sent,
@@ -48,8 +49,8 @@ from caseflow.models import Staff
 
 logger = logging.getLogger(__name__)
 
-# A task waits this long at most for its turn; beyond it, it hands back RateLimited and
-# the delivery code reschedules it, so a busy chat never holds a worker for long.
+# A task waits this long at most for its turn; beyond it, it hands back NoTurnYet and the
+# delivery code reschedules it, so a busy chat never holds a worker for long.
 LONGEST_WAIT = 2.0
 
 # Telegram's words for a chat that is gone (the person deleted it, or never started the bot).
@@ -132,8 +133,8 @@ async def wait_for_turn(budget: RateBudget, chat: str) -> None:
     waited = 0.0
     while (wait := budget.take(chat)) > 0:
         if waited + wait > LONGEST_WAIT:
-            raise RateLimited(f"Telegram budget for chat {chat}: next slot in {wait:.2f} s",
-                              retry_after=wait)
+            raise NoTurnYet(f"Telegram budget for chat {chat}: next slot in {wait:.2f} s",
+                            retry_after=wait)
         await asyncio.sleep(wait)
         waited += wait
 

@@ -1,10 +1,11 @@
 """Delivering outbox rows: who gets a notification, by which channel, and what happened.
 
-A delivery claims its row in a short transaction, sends with no transaction open (a slow
-mail server must not hold row locks), records each try as a `DeliveryAttempt` as it
-happens, and settles the row in another short transaction: sent, failed, or pending with
-the time of its next try (the relay hands it over again then). Tasks take ids, so a task
-delivered twice re-reads the row and finds nothing to do.
+A delivery claims its row with one conditional update, sends with no transaction open (a
+slow mail server must not hold row locks), records each try as a `DeliveryAttempt` (on
+record before the next send, the last one with the settling), and settles the row in a
+short transaction: sent, failed, or pending with the time of its next try (the relay
+hands it over again then). Tasks take ids, so a task delivered twice re-reads the row
+and finds nothing to do.
 
 Recipients (X9): a role goes to its holders, or to its deputies and delegates where a
 holder is recused from the case; a recused person is never told about the case. Each
@@ -19,11 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -32,6 +34,7 @@ from caseflow.channels.base import (
     Channel,
     DeliveryError,
     Message,
+    NoTurnYet,
     PermanentFailure,
     RateLimited,
     Sent,
@@ -86,48 +89,59 @@ class Outcome:
     error: str = ""
     retry_after: float | None = None
     sent: Sent | None = None
+    waiting: bool = False  # for the recipient's turn (NoTurnYet): nothing was tried
 
 
 @dataclass
 class Run:
-    """One delivery of one row: its message per language, and whether this is its last
-    try under the retry policy."""
+    """One delivery of one row: its message per language, whether this is its last try
+    under the retry policy, and the attempts not yet written (`record_attempt`)."""
 
     notification: Notification
     now: dt.datetime
     last_try: bool
     channels: list[Channel]
     messages: dict[str, Message] = field(default_factory=dict)
+    unwritten: list[DeliveryAttempt] = field(default_factory=list)
 
 
 # --- Claiming ------------------------------------------------------------------------
 
-@transaction.atomic
 def notification_claim(notification_id: int, *, now: dt.datetime) -> Notification | None:
-    """Lock and re-read the row; take it for this delivery (its next try moved past the
-    time it takes to send, so a second task for the same row does nothing meanwhile).
-    None when there is nothing to do: sent, failed, backing off, or held by another."""
-    notification = (Notification.objects.select_for_update(of=("self",))
-                    .select_related("case", "recipient_staff", "recipient_party",
-                                    "recipient_organization")
-                    .filter(pk=notification_id).first())
-    if notification is None or notification.status != Status.PENDING:
+    """Take the row for this delivery: one conditional update (pending, due, tries left)
+    counts the try and moves its next one past the time it takes to send, so of two tasks
+    for the same row one takes it and the other does nothing meanwhile; then the row is
+    read. None when there is nothing to do: sent, failed, backing off, or held by another."""
+    taken = (Notification.objects
+             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                     pk=notification_id, status=Status.PENDING,
+                     attempts__lt=DELIVERY_RETRIES.max_attempts)
+             .update(attempts=F("attempts") + 1, next_attempt_at=now + in_flight_lease()))
+    if not taken:
+        notification_exhausted(notification_id, now=now)
         return None
-    if notification.next_attempt_at is not None and notification.next_attempt_at > now:
-        return None
-    if notification.attempts >= DELIVERY_RETRIES.max_attempts:
-        # Tried as often as the policy allows, every try cut short (a worker that died
-        # mid-send each time): stop here rather than loop.
-        notification.status, notification.failed_at = Status.FAILED, now
-        notification.last_error = notification.last_error or "interrupted on every try"
-        notification.body = ""
-        notification.save(update_fields=["status", "failed_at", "last_error", "body"])
-        notice_failed(notification)
-        return None
-    notification.attempts += 1
-    notification.next_attempt_at = now + in_flight_lease()
-    notification.save(update_fields=["attempts", "next_attempt_at"])
-    return notification
+    return (Notification.objects
+            .select_related("case", "recipient_staff", "recipient_party",
+                            "recipient_organization")
+            .get(pk=notification_id))
+
+
+@transaction.atomic
+def notification_exhausted(notification_id: int, *, now: dt.datetime) -> None:
+    """A row due but tried as often as the policy allows, every try cut short (a worker
+    that died mid-send each time): failed here rather than handed over forever."""
+    notification = (Notification.objects.select_for_update()
+                    .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                            pk=notification_id, status=Status.PENDING,
+                            attempts__gte=DELIVERY_RETRIES.max_attempts)
+                    .first())
+    if notification is None:
+        return
+    notification.status, notification.failed_at = Status.FAILED, now
+    notification.last_error = notification.last_error or "interrupted on every try"
+    notification.body = ""
+    notification.save(update_fields=["status", "failed_at", "last_error", "body"])
+    notice_failed(notification)
 
 
 # --- Delivering ----------------------------------------------------------------------
@@ -153,7 +167,8 @@ def notification_deliver(notification_id: int, *, now: dt.datetime) -> str:
         message = f"{type(error).__name__}: {error}"
         record_attempt(run, None, "", Result.FAILED if run.last_try else Result.RETRY, message)
         outcomes = [Outcome(Reach.LATER, error=message)]
-        if notification.delivery_attempts.filter(result=Result.SENT).exists():
+        if (any(a.result == Result.SENT for a in run.unwritten)
+                or notification.delivery_attempts.filter(result=Result.SENT).exists()):
             outcomes.append(Outcome(Reach.SENT))  # some were reached before the fault
     return notification_settle(run, outcomes).status
 
@@ -162,9 +177,10 @@ def deliver_to_everyone(run: Run, recipients: list[Recipient]) -> list[Outcome]:
     """Each recipient not yet reached (a retry does not write again to those a previous
     try reached, nor to those it gave up on): the attempts say who."""
     last_result: dict[int | None, str] = {}
-    for person, result in (run.notification.delivery_attempts.order_by("at", "id")
-                           .values_list("recipient_staff_id", "result")):
-        last_result[person] = result
+    if run.notification.attempts > 1:  # a first try has none: each try is counted first
+        for person, result in (run.notification.delivery_attempts.order_by("at", "id")
+                               .values_list("recipient_staff_id", "result")):
+            last_result[person] = result
     outcomes = []
     for recipient in recipients:
         previous = last_result.get(recipient.key)
@@ -227,7 +243,11 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
     notification = run.notification
     try:
         message = message_for(run, staff, language, channel)
+        attempts_write(run)  # who was reached is on record before anyone else is written to
         sent = channel.send(address, message)
+    except NoTurnYet as error:  # nothing went: no attempt, and none of the row's tries
+        return Outcome(Reach.LATER, channel.name, redacted(str(error), address),
+                       retry_after=error.retry_after, waiting=True)
     except DeliveryError as error:  # RateLimited too: wait as long as it asked
         text = redacted(str(error), address)
         record_attempt(run, staff, channel.name,
@@ -244,6 +264,7 @@ def try_channel(run: Run, channel: Channel, address: str, staff: Staff | None,
     if notification.notice_id:
         from caseflow.actions.notice_delivery import notice_email_sent
 
+        attempts_write(run)
         notice_email_sent(notification, sent, address)
     return Outcome(Reach.SENT, channel.name, sent=sent)
 
@@ -285,11 +306,18 @@ def redacted(error: str, address: str) -> str:
 
 def record_attempt(run: Run, staff: Staff | None, channel: str, result: str, error: str,
                    *, external_id: str = "") -> None:
-    # Written at once (its own short transaction): who was reached survives a crash later
-    # in the run, and a retry writes only to the others.
-    DeliveryAttempt.objects.create(notification=run.notification, at=run.now,
-                                   channel=channel, recipient_staff=staff, result=result,
-                                   error=error[:2000], external_id=external_id[:200])
+    """Kept until the run sends again or settles, which write it first (`attempts_write`)
+    or in their transaction: who was reached survives a crash later in the run, a retry
+    writes only to the others, and the last attempt costs no commit of its own."""
+    run.unwritten.append(DeliveryAttempt(
+        notification=run.notification, at=run.now, channel=channel, recipient_staff=staff,
+        result=result, error=error[:2000], external_id=external_id[:200]))
+
+
+def attempts_write(run: Run) -> None:
+    if run.unwritten:
+        DeliveryAttempt.objects.bulk_create(run.unwritten)
+        run.unwritten.clear()
 
 
 # --- Recipients ----------------------------------------------------------------------
@@ -327,17 +355,23 @@ def notification_recipients(notification: Notification, *,
 def notification_settle(run: Run, outcomes: list[Outcome]) -> Notification:
     """Sent when everyone it could reach was reached; pending with a backoff while some
     wait for another try; failed when nobody was reached. A party's tracking code leaves
-    the row once it is settled either way."""
-    notification = Notification.objects.select_for_update().get(pk=run.notification.pk)
+    the row once it is settled either way. The row is the one this run claimed: no
+    other delivery writes it meanwhile."""
+    notification = run.notification
+    attempts_write(run)
     later = [o for o in outcomes if o.reach is Reach.LATER]
     errors = [o.error for o in outcomes if o.error]
     notification.last_error = errors[-1] if errors else ""
-    if later and not run.last_try:
+    waiting_only = bool(later) and all(o.waiting for o in later)
+    if later and (not run.last_try or waiting_only):
+        if waiting_only:
+            notification.attempts -= 1  # a turn not yet come is no try: given back
         waits = [o.retry_after for o in later if o.retry_after is not None]
         notification.next_attempt_at = run.now + DELIVERY_RETRIES.wait(
             notification.attempts, retry_after=max(waits) if waits else None)
         notification.enqueued_at = None  # the relay hands it over again when due
-        notification.save(update_fields=["last_error", "next_attempt_at", "enqueued_at"])
+        notification.save(update_fields=["attempts", "last_error", "next_attempt_at",
+                                         "enqueued_at"])
         return notification
     reached = [o for o in outcomes if o.reach is Reach.SENT]
     if reached:
@@ -372,12 +406,27 @@ def notice_failed(notification: Notification) -> None:
 def notifications_hand_over(*, now: dt.datetime, limit: int = RELAY_BATCH) -> list[int]:
     """The pending rows due now that no delivery task holds (never handed over, or
     handed over long enough ago that the task must have been lost): marked as handed
-    over now; the relay task enqueues one delivery per id after this commits."""
+    over now; the relay task enqueues one delivery per id after this commits, in turns."""
     with transaction.atomic():
         due = notifications_due(now=now).select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[:limit])
-        Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
-    return ids
+        rows = list(due.values_list("pk", "recipient_staff_id", "recipient_role",
+                                    "recipient_party_id", "recipient_organization_id")[:limit])
+        Notification.objects.filter(pk__in=[pk for pk, *_ in rows]).update(enqueued_at=now)
+    return in_turns(rows)
+
+
+def in_turns(rows: list[tuple]) -> list[int]:
+    """The ids (`rows`: id, then who it goes to) with every recipient's first row, then
+    every one's second, and so on. A sweep queues a person's rows together, and a
+    messenger takes about one message a second to one person (Telegram): in a row, each
+    task would wait for that person's turn holding a worker while others could be
+    written to."""
+    turns: Counter = Counter()
+    order = []
+    for pk, *recipient in rows:
+        order.append((turns[tuple(recipient)], pk))
+        turns[tuple(recipient)] += 1
+    return [pk for _, pk in sorted(order)]
 
 
 def notifications_due(*, now: dt.datetime) -> QuerySet[Notification]:

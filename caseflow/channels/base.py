@@ -65,6 +65,12 @@ class RateLimited(DeliveryError):
     """The transport asked us to wait `retry_after` seconds (Telegram's 429)."""
 
 
+class NoTurnYet(RateLimited):
+    """Nothing was sent: the channel's own budget has no turn for this recipient for
+    `retry_after` seconds (Telegram takes about one message a second to a chat). Not a
+    try: waiting for a turn uses none of a notification's tries."""
+
+
 class PermanentFailure(Exception):
     """Retrying cannot help (bot blocked, chat not found, address refused). With
     `broken_link` the person's link to this channel is marked broken; delivery then

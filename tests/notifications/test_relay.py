@@ -14,6 +14,7 @@ from caseflow.actions.delivery import (
     notifications_due,
     notifications_hand_over,
 )
+from caseflow.actions.notifications import notification_queue
 from caseflow.celery import app
 from caseflow.delivery_policy import DELIVERY_RETRIES, in_flight_lease, relay_stale_after
 from caseflow.models import Notification
@@ -73,6 +74,23 @@ def test_the_relay_hands_each_pending_row_over_once_and_a_stale_one_again(people
     assert notifications_hand_over(now=stale) == [rows[1].pk]
     rows[1].refresh_from_db()
     assert rows[1].enqueued_at == stale
+
+
+def test_the_relay_hands_each_persons_rows_over_in_turn_with_everyone_elses(people):
+    """Queued together (a sweep's reminders to one person, then to another): handed over
+    first to each, then second to each, so that consecutive tasks go to different
+    people's chats, each taking about one message a second."""
+    case = complaint(people)
+    handler = [notification_queue(case, "case_assigned", staff=people.handler)
+               for _ in range(3)]
+    head = [notification_queue(case, "case_assigned", staff=people.head) for _ in range(2)]
+
+    ids = notifications_hand_over(now=timezone.now())
+
+    theirs = {n.pk for n in handler + head}
+    assert [i for i in ids if i in theirs] == [
+        handler[0].pk, head[0].pk, handler[1].pk, head[1].pk, handler[2].pk]
+    assert len(ids) == len(set(ids)) == Notification.objects.count()
 
 
 def test_the_relay_hands_over_at_most_a_batch(people):

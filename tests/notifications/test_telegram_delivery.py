@@ -5,9 +5,11 @@ bot hands the same message to email and marks the link broken."""
 import pytest
 from django.utils import timezone
 
+from bots.rate_budget import budget_for_bot
 from caseflow.actions.delivery import notification_deliver
 from caseflow.actions.intake import case_assign
 from caseflow.actions.staff import staff_telegram_link
+from caseflow.delivery_policy import DELIVERY_RETRIES
 from caseflow.models import Notification
 from tests.personas import commit, complaint
 
@@ -48,3 +50,21 @@ def test_a_blocked_bot_falls_back_to_email_and_marks_the_link_broken(assigned, b
         ("telegram", "failed"), ("email", "sent")]
     people.handler.refresh_from_db()
     assert people.handler.telegram_broken_at is not None
+
+
+def test_waiting_for_a_chats_turn_uses_none_of_the_tries(assigned, bot_api, smtp_server,
+                                                         settings):
+    """Telegram takes about one message a second to a chat: a delivery that finds the
+    chat's turn far off hands the row back to wait for it. Nothing was sent or tried, so
+    however often that happens, the row is not failed for it nor sent by email."""
+    budget_for_bot(settings.TELEGRAM_BOT_TOKEN).pause(60, chat=str(CHAT))
+    now = timezone.now()
+    for _ in range(DELIVERY_RETRIES.max_attempts + 1):
+        assert notification_deliver(assigned.pk, now=now) == "pending"
+        assigned.refresh_from_db()
+        assert assigned.attempts == 0
+        now = assigned.next_attempt_at  # due again once the turn has come
+
+    assert assigned.delivery_attempts.count() == 0
+    assert "next slot" in assigned.last_error and str(CHAT) not in assigned.last_error
+    assert bot_api.calls_to("sendMessage") == [] and smtp_server.received == []
