@@ -195,6 +195,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "caseflow"}}
+    # Sessions (staff sign-ins, a submitter's receipt and status page) in Redis: each
+    # public submission's receipt otherwise writes and reads a database row twice.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # Embedded default: a table in the database (`manage.py createcachetable` makes it;
     # bin/caseflow-run runs it, the test database gets it on creation).

@@ -177,6 +177,7 @@ def case_register(
     respondent: PartyDetails | None = None, engagement: Engagement | None = None,
     submission_document=None, appealed_decision: str = "",
     decision_received_on: dt.date | None = None, appealed_case: Case | None = None,
+    tracking_code_hash: str | None = None,
 ) -> Case:
     """Register a complaint, appeal or dispute received by any channel.
 
@@ -225,7 +226,7 @@ def case_register(
         description=description, scope=scope, channel=channel, received_at=received_at,
         submitter=submitter_party, respondent=respondent_party, engagement=engagement,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
-        appealed_case=appealed_case,
+        appealed_case=appealed_case, tracking_code_hash=tracking_code_hash,
     )
     filing_window_set(case, window)
     if submission_document:

@@ -45,9 +45,13 @@ def tracking_code_issue(*, case: Case) -> str:
     code = new_tracking_code()
     Case.objects.filter(pk=case.pk).update(tracking_code_hash=tracking_code_hash(code))
     case.tracking_code_hash = tracking_code_hash(code)
+    tracking_code_issued(case)
+    return code
+
+
+def tracking_code_issued(case: Case) -> None:
     event_record(case, action="tracking_code_issued", actor_label="system",
                  from_state=case.state)
-    return code
 
 
 def attachments_check(files: list) -> list[str]:
@@ -115,14 +119,17 @@ def case_submit(
     an email was given, a receipt queued (the code in it)."""
     files = attachments or []
     names = attachments_check(files)
+    # The code's hash is written with the case; the code itself is stored nowhere.
+    code = new_tracking_code()
     # The web form is the written submission itself (R8.08).
     case = case_register(
         kind=kind, subject=subject, description=description, scope=scope,
         channel=Channel.WEB, received_at=timezone.now(), submitter=submitter,
         acting_user=None, engagement=engagement, appealed_case=appealed_case,
-        appealed_decision=appealed_decision, decision_received_on=decision_received_on)
+        appealed_decision=appealed_decision, decision_received_on=decision_received_on,
+        tracking_code_hash=tracking_code_hash(code))
     attachments_store(case, files, names)
-    code = tracking_code_issue(case=case)
+    tracking_code_issued(case)
     notification_queue(case, "submission_receipt", party=case.submitter, body=code)
     return Submitted(case=case, tracking_code=code)
 

@@ -127,10 +127,9 @@ def submission_page(request, kind: str, form_class, template: str):
     if request.method == "POST":
         new_files = request.FILES.getlist("attachments")
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    submitted = case_submit(**submission_arguments(kind, form.cleaned_data),
-                                            attachments=pending_files(kept) + new_files)
+            try:  # (case_submit is one transaction: nothing of a refusal is kept)
+                submitted = case_submit(**submission_arguments(kind, form.cleaned_data),
+                                        attachments=pending_files(kept) + new_files)
             except CaseflowError as refused:
                 form.add_error(form_field(form, refused.field), refused.message)
             else:
