@@ -109,7 +109,7 @@ UNION ALL SELECT 'case', case_id FROM caseflow_declaration
     WHERE staff_id = %(staff)s AND kind = 'case' AND ruling = 'prohibit'
 UNION ALL SELECT 'case', appeal.id FROM caseflow_case appeal
     JOIN caseflow_case decided ON decided.id = appeal.appealed_case_id
-    WHERE appeal.kind = 'appeal' AND (
+    WHERE appeal.appealed_case_id IS NOT NULL AND appeal.kind = 'appeal' AND (
         decided.drafted_by_id = %(staff)s OR decided.reviewed_by_id = %(staff)s
         OR EXISTS (SELECT 1 FROM caseflow_notice n
                    WHERE n.case_id = decided.id AND n.approved_by_id = %(staff)s)
