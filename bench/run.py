@@ -233,7 +233,10 @@ def main() -> None:
                   "target": t, "what": w} for n, u, p, t, w in SCENARIOS]
     counts = json.loads(run([PYTHON, "bench/probe.py", "queries", "--scenarios",
                              json.dumps(scenarios)], env=env, capture=True))
-    server, port = serve(url)
+    # Each gunicorn worker keeps its database connection, as the README's production
+    # section runs the web app: a new PostgreSQL connection per request (and its cold
+    # catalog caches) cost the list about 15 ms at p50 on this machine.
+    server, port = serve(url, env={**env, "DATABASE_CONN_MAX_AGE": "60"})
     try:
         results = {}
         for s in scenarios:
@@ -300,7 +303,8 @@ def results_markdown(r: dict) -> str:
         f"started {r['started']}: PostgreSQL {r['machine']['postgres']}, "
         f"{r['machine']['cpus']} cores shared with other work (load average "
         f"{r['machine']['load_before_http'][0]} before the HTTP runs), Python "
-        f"{r['machine']['python']}, gunicorn with 2 workers, locust headless on loopback: "
+        f"{r['machine']['python']}, gunicorn with 2 workers (each keeping its database "
+        "connection, `DATABASE_CONN_MAX_AGE=60`), locust headless on loopback: "
         f"one user sending one request after another for {r['seconds']} s per row. Every "
         "check on (validation, permissions, the impartiality guard, audit events; "
         "bench/settings.py is the production settings on loopback). Seed "
