@@ -26,8 +26,10 @@ import argparse
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +37,16 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 
-from bench.run import BIN, OUT, PYTHON, database_url, environment, run, serve  # noqa: E402
+from bench.run import (  # noqa: E402
+    BIN,
+    CONN_MAX_AGE,
+    OUT,
+    PYTHON,
+    database_url,
+    environment,
+    run,
+    serve,
+)
 
 HELPDESK_VENV = OUT / "helpdesk-venv"
 HELPDESK_REQUIREMENTS = ROOT / "bench" / "helpdesk_site" / "requirements.txt"
@@ -97,6 +108,57 @@ def helpdesk_system(venv: Path) -> dict:
          "slug='complaints', allow_public_submission=True)"], env=env)
     return {"url": url, "env": env, "app": "bench.helpdesk_site.wsgi",
             "gunicorn": venv / "gunicorn", "python": venv / "python", "table": "helpdesk_ticket"}
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children it has reaped (a PostgreSQL backend
+    that ended is counted in the postmaster's), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
+
+
+def processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, name) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+            except (OSError, ValueError):
+                continue
+            found.append((int(entry.name), int(rest.split()[1]), name))
+    return found
+
+
+def cpu_now(server: int) -> dict:
+    """The CPU seconds so far of: gunicorn (its master and workers), PostgreSQL (every
+    process of the server, the other databases' work included), this process's reaped
+    children (the load generator, once it has exited), and the machine's idle time."""
+    found = processes()
+    workers = [pid for pid, parent, _ in found if parent == server]
+    with open("/proc/stat") as f:
+        idle = int(f.readline().split()[4]) / TICK
+    return {"gunicorn": sum(process_cpu(p) for p in [server, *workers]),
+            "postgres": sum(process_cpu(p) for p, _, name in found if name == "postgres"),
+            "load": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_stime,
+            "idle": idle, "wall": time.monotonic()}
+
+
+def cpu_spent(before: dict, after: dict, submissions: int) -> dict:
+    """Milliseconds of CPU per submission by each part, and the share of the machine's
+    cores left idle, over the load's run."""
+    per = {k: round(1000 * (after[k] - before[k]) / max(submissions, 1), 1)
+           for k in ("gunicorn", "postgres", "load")}
+    wall = after["wall"] - before["wall"]
+    per["idle_share"] = round((after["idle"] - before["idle"]) / (wall * os.cpu_count()), 2)
+    return per
 
 
 def swarm(system: str, port: int, users: int, seconds: int) -> dict:
@@ -172,7 +234,9 @@ def measure(*, seconds: int = 20, users: int = 4) -> dict:
         server, port = serve(system["url"], app=system["app"], gunicorn=system["gunicorn"],
                              env=system["env"])
         try:
+            started = cpu_now(server.pid)
             result = swarm(name, port, users, seconds)
+            result["cpu"] = cpu_spent(started, cpu_now(server.pid), result["submitted"])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -187,6 +251,7 @@ def measure(*, seconds: int = 20, users: int = 4) -> dict:
     helpdesk_rate = figures["helpdesk"]["per_second"]
     ratio = figures["caseflow"]["per_second"] / helpdesk_rate if helpdesk_rate else None
     return {"seconds": seconds, "users": users, "submit_rate": SUBMIT_RATE,
+            "conn_max_age": CONN_MAX_AGE,
             # Where the per-address limit counts (caseflow.settings: Redis when REDIS_URL).
             "cache": "Redis" if os.environ.get("REDIS_URL") else "a database table",
             "helpdesk_version": helpdesk_version(), **figures,
@@ -260,6 +325,23 @@ def results_section(r: dict) -> list[str]:
           for what, p in (("Caseflow", r["caseflow"]["per_submission"]),
                           ("django-helpdesk", r["helpdesk"]["per_submission"]))],
     ]
+    if "cpu" in r["caseflow"]:
+        lines += [
+            "",
+            "Where the machine's CPU went during each load run, per submission filed: the "
+            "gunicorn master and workers, every PostgreSQL process (the server's other work "
+            "included, if any), the load generator (locust), and the share of the two cores "
+            "left idle. Both servers keep their database connection between requests "
+            f"(`DATABASE_CONN_MAX_AGE={r.get('conn_max_age', '0')}`, as the README's "
+            "production section runs gunicorn; both projects' settings read it).",
+            "",
+            "| public form | gunicorn | PostgreSQL | load generator | idle |",
+            "|---|---|---|---|---|",
+            *[f"| {what} | {c['gunicorn']:.0f} ms | {c['postgres']:.0f} ms | "
+              f"{c['load']:.0f} ms | {100 * c['idle_share']:.0f}% |"
+              for what, c in (("Caseflow", r["caseflow"]["cpu"]),
+                              ("django-helpdesk", r["helpdesk"]["cpu"]))],
+        ]
     errors = [f"{name}: {e}" for name in ("caseflow", "helpdesk") for e in r[name]["errors"]]
     if errors:
         lines += ["", "Failures seen:", "", *[f"- {e}" for e in errors]]

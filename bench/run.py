@@ -75,9 +75,15 @@ def run(args: list[str], *, env: dict, capture: bool = False) -> str:
     return result.stdout if capture else ""
 
 
+# Each process keeps its database connection between requests, as the README's
+# production section runs gunicorn (a new PostgreSQL backend per request costs both ends
+# more CPU than most requests' queries).
+CONN_MAX_AGE = os.environ.get("DATABASE_CONN_MAX_AGE", "60")
+
+
 def environment(url: str) -> dict:
     return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "PYTHONPATH": str(ROOT)}
+            "PYTHONPATH": str(ROOT), "DATABASE_CONN_MAX_AGE": CONN_MAX_AGE}
 
 
 def seeded(size: int, seed: int, until: dt.datetime, reseed: bool) -> tuple[str, dict]:
@@ -233,10 +239,7 @@ def main() -> None:
                   "target": t, "what": w} for n, u, p, t, w in SCENARIOS]
     counts = json.loads(run([PYTHON, "bench/probe.py", "queries", "--scenarios",
                              json.dumps(scenarios)], env=env, capture=True))
-    # Each gunicorn worker keeps its database connection, as the README's production
-    # section runs the web app: a new PostgreSQL connection per request (and its cold
-    # catalog caches) cost the list about 15 ms at p50 on this machine.
-    server, port = serve(url, env={**env, "DATABASE_CONN_MAX_AGE": "60"})
+    server, port = serve(url)
     try:
         results = {}
         for s in scenarios:
@@ -251,6 +254,7 @@ def main() -> None:
     report = {"started": started.isoformat(timespec="seconds"), "size": args.size,
               "small": small, "seed": args.seed, "until": args.until.isoformat(),
               "seconds": args.seconds, "seeds": seeds, "sweeps": sweeps,
+              "conn_max_age": CONN_MAX_AGE,
               "scenarios": scenarios, "results": results, "queries": counts,
               "worker_peak_rss_kib": rss, "machine": machine()}
     if args.only == "requests":  # intake and delivery as the last run measured them
@@ -303,8 +307,9 @@ def results_markdown(r: dict) -> str:
         f"started {r['started']}: PostgreSQL {r['machine']['postgres']}, "
         f"{r['machine']['cpus']} cores shared with other work (load average "
         f"{r['machine']['load_before_http'][0]} before the HTTP runs), Python "
-        f"{r['machine']['python']}, gunicorn with 2 workers (each keeping its database "
-        "connection, `DATABASE_CONN_MAX_AGE=60`), locust headless on loopback: "
+        f"{r['machine']['python']}, gunicorn with 2 workers keeping their database "
+        f"connections (`DATABASE_CONN_MAX_AGE={r.get('conn_max_age', '0')}`, as the README's "
+        "production section runs it), locust headless on loopback: "
         f"one user sending one request after another for {r['seconds']} s per row. Every "
         "check on (validation, permissions, the impartiality guard, audit events; "
         "bench/settings.py is the production settings on loopback). Seed "

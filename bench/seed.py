@@ -472,12 +472,19 @@ class Seeder:
             path = path + [("withdrawn", S.WITHDRAWN, "office")]
         return path, self.story_times(received, len(path))
 
-    def missed_acceptance(self, case: Case, left_received: dt.datetime | None) -> None:
-        """R7.01: the sweep (every few minutes) opened a nonconformity for a case still
-        awaiting its acceptance decision when the 7 working days ran out."""
+    def acceptance_missed_at(self, case: Case,
+                             left_received: dt.datetime | None) -> dt.datetime | None:
+        """R7.01: when the sweep (every few minutes) opened a nonconformity for a case
+        still awaiting its acceptance decision after the 7 working days; None if it did
+        not."""
+        if case.acceptance_due_at is None:
+            return None
         opened = case.acceptance_due_at + dt.timedelta(minutes=5)
         if opened >= self.until or (left_received is not None and left_received <= opened):
-            return
+            return None
+        return opened
+
+    def missed_acceptance(self, case: Case, opened: dt.datetime) -> None:
         path, times = self.story(CaseKind.NONCONFORMITY, opened)
         self.write(0, CaseKind.NONCONFORMITY, opened, path, times, origin=case)
 
@@ -701,14 +708,16 @@ class Seeder:
         case.acceptance_counted = figures.acceptance
         case.working_days_to_acceptance = figures.to_acceptance
         case.working_days_to_closure = figures.to_closure
+        left = next((at for (_, to_state, _), at in zip(path, times, strict=False)
+                     if to_state != S.RECEIVED), None)
+        missed_at = self.acceptance_missed_at(case, left)
+        case.acceptance_missed = missed_at is not None
         t["case"].add(**{f.attname: getattr(case, f.attname)
                          for f in Case._meta.concrete_fields
                          if f.attname not in ("created_at", "submission_document")},
                       created_at=received)
-        if case.acceptance_due_at is not None:
-            left = next((at for (_, to_state, _), at in zip(path, times, strict=False)
-                         if to_state != S.RECEIVED), None)
-            self.missed_acceptance(case, left)
+        if missed_at is not None:
+            self.missed_acceptance(case, missed_at)
 
     def deadline(self, case: Case) -> None:
         """What `case_deadline_refresh` stores: the current step's deadline, the sweep's

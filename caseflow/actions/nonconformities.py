@@ -151,14 +151,19 @@ def case_report_internal_problem(*, case: Case, acting_user: Staff, description:
     return nonconformity
 
 
+@transaction.atomic
 def missed_acceptances_open_nonconformities(*, now: dt.datetime,
                                             overrides=None) -> list[Case]:
     """R7.01: a missed 7-working-day acceptance is a fault in case handling: the system
-    opens its nonconformity by itself, once per case."""
+    opens its nonconformity by itself, once per case. The case records that it did, so
+    later sweeps read only the misses not yet acted on (the partial index
+    `case_awaiting_acceptance`), not every case ever left waiting. Rows another sweep
+    holds are left to it."""
     late = Case.objects.filter(
         kind__in=[CaseKind.COMPLAINT, CaseKind.APPEAL, CaseKind.DISPUTE],
         acceptance_due_at__lt=now, accepted_at__isnull=True, state=S.RECEIVED,
-    ).exclude(opened_cases__nonconformity__trigger="missed_acceptance").order_by("pk")
+        acceptance_missed=False,
+    ).order_by("pk").select_for_update(skip_locked=True)
     opened = []
     for case in late:
         opened.append(nonconformity_open(
@@ -166,6 +171,8 @@ def missed_acceptances_open_nonconformities(*, now: dt.datetime,
             description=f"{case.number} 未在7个工作日内作出受理决定并发出受理通知书。",
             acting_user=None, origin_case=case, trigger="missed_acceptance",
             overrides=overrides))
+        case.acceptance_missed = True
+        case.save(update_fields=["acceptance_missed"])
     return opened
 
 

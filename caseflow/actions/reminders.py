@@ -27,6 +27,7 @@ from caseflow.actions.notifications import notification_queue
 from caseflow.deadlines import CaseDeadline, reminded_on_case
 from caseflow.errors import Conflict, InvalidInput, RoleRequired
 from caseflow.models import (
+    OPEN_CASE,
     AnalysisCycle,
     ArchiveLoan,
     CapaTask,
@@ -472,7 +473,7 @@ def digest_items(staff_ids: list[int], *, horizon: dt.datetime, now: dt.datetime
                 "deadline_kind": deadline_kind, "provisional": provisional,
                 "overdue": due_at < now, "case_id": case_id}
 
-    cases = (Case.objects.exclude(state__in=FINAL_STATES).exclude(deadline_kind=DeadlineKind.WINDOW)
+    cases = (Case.objects.filter(OPEN_CASE).exclude(deadline_kind=DeadlineKind.WINDOW)
              .filter(handler_id__in=staff_ids, due_at__lte=horizon))
     for case in cases.order_by("due_at", "pk"):
         items[case.handler_id].append(item(case.number, case.kind, case.due_step, case.due_at,

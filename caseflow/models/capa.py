@@ -138,6 +138,13 @@ class CapaTask(models.Model):
     next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     history = HistoricalRecords(excluded_fields=["next_reminder_at"])
 
+    class Meta:
+        indexes = [
+            # Each owner's open tasks by due date (the morning digest): never the done ones.
+            models.Index(fields=["owner", "due_at"], name="capa_task_open",
+                         condition=models.Q(done_at__isnull=True)),
+        ]
+
     def __str__(self):
         return self.description[:40]
 

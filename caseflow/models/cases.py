@@ -136,6 +136,10 @@ class Case(models.Model):
     next_reminder_at = models.DateTimeField(null=True, blank=True, db_index=True)
     acceptance_due_at = models.DateTimeField(_("acceptance due at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("acceptance decided at"), null=True, blank=True)
+    # R7.01: the acceptance decision was missed and the sweep opened its nonconformity.
+    # Kept on the case so the sweep reads only the misses not yet acted on.
+    acceptance_missed = models.BooleanField(_("acceptance decision missed (R7.01)"),
+                                            default=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # X1: what this case adds to the year's figures, written with the summary tables
     # (`OnTimeMonth`, `WorkingDaysTally`) by the action that decides it, so the yearly
@@ -203,13 +207,19 @@ class Case(models.Model):
             # a viewer may see are index-only (PostgreSQL; other databases ignore it).
             models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
                          condition=OPEN_CASE, include=["engagement", "respondent"]),
+            # Each person's open cases by deadline: the morning digest's items for the
+            # staff not yet sent one today, read without the others' open cases.
+            models.Index(fields=["handler", "due_at"], name="case_open_by_handler",
+                         condition=OPEN_CASE),
             # The lists' order (soonest deadline first, closed cases last), and the
             # overdue and due-soon ranges.
             models.Index(fields=["due_at", "number"], name="case_due"),
             # The sweep's time-driven steps read only the cases that may be due: those
-            # still awaiting their acceptance decision (R7.01) and ruled appeals (X5).
+            # still awaiting their acceptance decision whose miss is not yet acted on
+            # (R7.01), and ruled appeals (X5).
             models.Index(fields=["acceptance_due_at"], name="case_awaiting_acceptance",
-                         condition=models.Q(state="received", accepted_at__isnull=True)),
+                         condition=models.Q(state="received", accepted_at__isnull=True,
+                                            acceptance_missed=False)),
             models.Index(fields=["committee_window_ends_at"], name="case_ruled_window",
                          condition=models.Q(state="ruled")),
             # X1: the acceptance decisions not yet in the summary (awaited, most of

@@ -3,9 +3,11 @@ the complaint it builds from Caseflow's own form page files a case whose receipt
 reads; django-helpdesk's form is read the same way; a submission counts when it
 succeeded, and the rate runs over the time the submissions took."""
 
+import os
+
 import pytest
 
-from bench.intake import percentile, submissions
+from bench.intake import cpu_spent, percentile, process_cpu, submissions
 from bench.intake_pages import (
     caseflow_complaint,
     caseflow_receipt,
@@ -109,3 +111,19 @@ def test_no_form_served_is_no_submission():
     assert submissions(entries)["submitted"] == 0
     assert submissions(entries)["failed"] == 9
     assert percentile({"10": 1, "20": 1}, 0.5) == 10.0
+
+
+def test_the_cpu_of_each_part_is_shared_out_over_the_submissions_filed():
+    before = {"gunicorn": 10.0, "postgres": 50.0, "load": 1.0, "idle": 100.0, "wall": 0.0}
+    after = {"gunicorn": 12.0, "postgres": 51.5, "load": 1.5, "idle": 104.0, "wall": 20.0}
+
+    spent = cpu_spent(before, after, submissions=50)
+
+    assert (spent["gunicorn"], spent["postgres"], spent["load"]) == (40.0, 30.0, 10.0)
+    assert spent["idle_share"] == round(4.0 / (20.0 * os.cpu_count()), 2)
+    assert cpu_spent(before, after, submissions=0)["gunicorn"] == 2000.0  # none filed: the whole run's
+
+
+def test_a_process_that_is_gone_counts_no_cpu():
+    assert process_cpu(2 ** 22 + 1) == 0.0  # above Linux's largest pid
+    assert process_cpu(os.getpid()) > 0

@@ -99,6 +99,8 @@ def test_events_follow_the_states_and_every_actor_signed_first(seeded):
 def test_r7_01_every_missed_acceptance_has_its_nonconformity(seeded):
     opened = Nonconformity.objects.filter(trigger="missed_acceptance")
     assert opened.exists()
+    assert set(Case.objects.filter(acceptance_missed=True).values_list("pk", flat=True)) == \
+        set(opened.values_list("case__origin_case_id", flat=True))
     assert missed_acceptances_open_nonconformities(now=UNTIL) == []
 
 

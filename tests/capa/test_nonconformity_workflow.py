@@ -1,6 +1,7 @@
 """Nonconformities and corrective actions (R7.01, R7.02, R7.04–R7.06, R7.08)."""
 
 import datetime as dt
+import importlib
 import io
 import zipfile
 
@@ -40,8 +41,10 @@ from caseflow.models import (
     AnalysisCycle,
     ArchiveRecord,
     CapaTask,
+    Case,
     DeadlineKind,
     InternalInspection,
+    Nonconformity,
     Notification,
     Role,
 )
@@ -116,6 +119,44 @@ def test_r7_01_missed_acceptance_opens_a_case_handling_nonconformity_once(people
     assert nc.nonconformity.source == "case_handling"
     assert nc.nonconformity.responsible_role == Role.CLIENT_OFFICE
     assert not on_time.opened_cases.exists()
+    late.refresh_from_db()
+    on_time.refresh_from_db()
+    assert late.acceptance_missed and not on_time.acceptance_missed
+
+
+def test_r7_01_a_miss_acted_on_is_not_read_again_though_its_nonconformity_is_gone(people):
+    """R7.01: the case records that its missed acceptance opened the nonconformity; the
+    sweep goes by that record (its index holds only misses not yet acted on), so a
+    second sweep opens nothing even when the first nonconformity no longer points back
+    (the check does not depend on reading every case ever left waiting)."""
+    received = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
+    with clock_at(people, received):
+        late = complaint(people, received_at=received)
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, 0, tzinfo=CHINA)):
+        call_command("run_due")
+        Case.objects.filter(origin_case=late).update(origin_case=None)
+        call_command("run_due")
+    assert Nonconformity.objects.filter(trigger="missed_acceptance").count() == 1
+
+
+def test_r7_01_existing_misses_are_recorded_by_the_migration(people):
+    """R7.01: on a database from before the record, the migration marks every case whose
+    missed acceptance already opened its nonconformity, so no sweep opens a second."""
+    from django.apps import apps
+
+    fill = importlib.import_module(
+        "caseflow.migrations.0026_missed_acceptance_recorded").acceptance_misses_acted_on
+    received = dt.datetime(2026, 11, 2, 9, 0, tzinfo=CHINA)
+    with clock_at(people, received):
+        late = complaint(people, received_at=received)
+        waiting = complaint(people, received_at=received)
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, 0, tzinfo=CHINA)):
+        call_command("run_due")
+        Case.objects.update(acceptance_missed=False)  # as before the field existed
+        fill(apps, None)
+        assert set(Case.objects.filter(acceptance_missed=True)) == {late, waiting}
+        call_command("run_due")
+    assert Nonconformity.objects.filter(trigger="missed_acceptance").count() == 2
 
 
 def test_r7_02_responsible_post_analyses_and_quality_manager_signs_off(people):

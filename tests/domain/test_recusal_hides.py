@@ -42,6 +42,23 @@ def test_x9_the_head_who_signed_the_report_sees_nothing_of_the_complaint(people,
     assert about_report.pk in visible_to(people.deputy_head)
 
 
+@pytest.mark.parametrize("team", ["team_lead", "verifiers", "technical_reviewers",
+                                  "report_signers"])
+def test_r8_15_whoever_performed_the_engagement_in_any_role_does_not_see_the_complaint(
+        people, engagement, team):
+    """R8.15, X9: the team lead, a verifier, a technical reviewer or a signer of the
+    report: each is recused from a complaint about that engagement, and only from it."""
+    if team == "team_lead":
+        engagement.team_lead = people.head
+        engagement.save()
+    else:
+        getattr(engagement, team).add(people.head)
+    about_report = complaint(people, engagement=engagement)
+    other = complaint(people)
+    assert visible_to(people.head) == {other.pk}
+    assert about_report.pk in visible_to(people.deputy_head)
+
+
 def test_x9_a_linked_case_from_a_hidden_one_is_not_shown(people, engagement):
     """X9: the deputy's view of an unrelated case does not link to what the head may not
     see: the linked cases are the viewer's own visible ones."""

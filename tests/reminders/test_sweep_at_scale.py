@@ -71,3 +71,33 @@ def test_the_due_rows_are_found_through_the_index_on_their_next_moment(people):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "next_reminder_at" in plan and "Index" in plan, plan
+
+
+def plan_of(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: show the path
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_r7_01_the_sweep_reads_only_misses_not_yet_acted_on_and_digests_only_open_rows(
+        people):
+    """R7.01: the missed-acceptance check goes through the partial index of cases still
+    waiting whose miss is not yet acted on; the morning digest reads each person's open
+    cases and open tasks through their own partial indexes: none of them reads what was
+    closed, done or acted on long ago, so the sweep's cost does not grow with the years."""
+    with clock_at(people, RECEIVED):
+        complaint(people, received_at=RECEIVED)
+    morning = dt.datetime(2026, 11, 12, 9, 30, tzinfo=CHINA)  # after the miss, a digest
+    sweep(morning)
+    _, queries = sweep(morning + dt.timedelta(minutes=5))
+    missed = [q for q in queries if '"acceptance_missed"' in q and "FOR UPDATE" in q]
+    open_cases = [q for q in queries if '"caseflow_case"."handler_id" IN (' in q]
+    open_tasks = [q for q in queries if '"caseflow_capatask"."owner_id" IN (' in q]
+    assert missed and open_cases and open_tasks, "\n".join(queries)
+    assert "case_awaiting_acceptance" in plan_of(missed[0])
+    assert "case_open_by_handler" in plan_of(open_cases[0])
+    assert "capa_task_open" in plan_of(open_tasks[0])
