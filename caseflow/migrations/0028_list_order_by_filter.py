@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0025_case_open_covers_visibility'),
+        ('caseflow', '0027_digest_reads_open_rows'),
     ]
 
     operations = [
