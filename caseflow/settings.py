@@ -124,8 +124,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the app's queries take milliseconds, and a plan whose estimate
     # passes jit_above_cost (per-row EXISTS checks, say) spent 30-70 ms compiling itself
     # (bench/RESULTS.md). Set DATABASE_JIT=1 to leave the server's setting.
-    if not env_bool("DATABASE_JIT", False):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = [] if env_bool("DATABASE_JIT", False) else ["-c jit=off"]
+    # Parallel workers only for a query worth starting them for (the yearly aggregates):
+    # a bounded count of a few milliseconds planned in parallel (a short search term's
+    # count through the grams' index) waited 20-40 ms for its workers on a busy machine.
+    options.append("-c parallel_setup_cost=10000")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(options)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web app, the worker and beat share one file: wait for locks instead of failing,
     # and take the write lock at BEGIN so two writers cannot deadlock on an upgrade.
@@ -336,7 +340,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "api.tokens.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsStaffMember"],

@@ -83,6 +83,12 @@ class CaseIntakeSerializer(serializers.Serializer):
                                                  default=None)
 
 
+# What a row of the list shows (CaseListSerializer), all the list reads: not each case's
+# description and other long texts, nor each engagement's disclosure texts.
+LIST_COLUMNS = [*(name for name in CaseListSerializer.Meta.fields if name != "is_overdue"),
+                "handler__display_name", "engagement__report_number"]
+
+
 class CaseListView(generics.ListCreateAPIView):
     """Cases the caller may see, soonest deadline first; staff register new ones here."""
 
@@ -93,7 +99,7 @@ class CaseListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
             return Case.objects.none()
-        return cases_for_staff(self.request.staff)
+        return cases_for_staff(self.request.staff).only(*LIST_COLUMNS)
 
     @extend_schema(request=CaseIntakeSerializer, responses={201: CaseDetailSerializer})
     def post(self, request):

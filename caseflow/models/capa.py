@@ -46,6 +46,8 @@ class Nonconformity(models.Model):
     class Meta:
         verbose_name = _("nonconformity")
         verbose_name_plural = _("nonconformities")
+        # Who sees it (R7.01): a narrow role's case list reads its post's few by this.
+        indexes = [models.Index(fields=["responsible_role"], name="nonconformity_post")]
 
     def __str__(self):
         return self.case.number

@@ -98,7 +98,7 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
-    state = models.CharField(_("state"), max_length=32, db_index=True)
+    state = models.CharField(_("state"), max_length=32)
     state_since = models.DateTimeField(_("in this state since"))
     # The submitter's tracking code, as its SHA-256 only (shown once, on the receipt).
     tracking_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True,
@@ -117,7 +117,8 @@ class Case(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="cases", verbose_name=_("engagement"))
     handler = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="handled_cases", verbose_name=_("handler"))
+                                related_name="handled_cases", verbose_name=_("handler"),
+                                db_index=False)  # case_handled below serves it
     # X3: who drafted and who reviewed, so the next step can refuse them.
     drafted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -191,7 +192,13 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["kind", "state"]),
+            # The lists filtered by kind, by kind and state, or by state, in the lists'
+            # order: a page reads its rows in order and stops (no sort of every match).
+            models.Index(fields=["kind", "state", "due_at", "number"], name="case_kind_state_due"),
+            models.Index(fields=["state", "due_at", "number"], name="case_state_due"),
+            # A handler's cases in the lists' order: the list of a role that sees the cases
+            # it handles (the project office), and the `handler` filter.
+            models.Index(fields=["handler", "due_at", "number"], name="case_handled"),
             # The year filters of the reports and the list's default order.
             models.Index(fields=["received_at", "id"], name="case_received"),
             # About one case in ten is open: the dashboard's figures (by kind and state,

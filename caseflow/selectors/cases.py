@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -45,7 +46,8 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     """Cases `staff` may see, soonest deadline first. The order depends only on each
     case's own deadline and number, never on who submitted it (R8.11)."""
     cases = Case.objects.select_related("handler", "engagement")
-    if not staff.has_any_role(OVERSIGHT_ROLES):
+    roles = {a.role for a in staff.role_assignments.all()}  # read once
+    if roles.isdisjoint(OVERSIGHT_ROLES):
         # Their own work: what they handle, the nonconformities of their post (R7.01)
         # and those they carry out a task of (R7.05). Signing a per-case commitment
         # (R9.01) opens nothing: it comes before being assigned, and the file opens with
@@ -53,7 +55,6 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
         # No join that multiplies rows (so no DISTINCT over the whole list): each arm is
         # the case's own column, or its ids read first when few (PostgreSQL then knows
         # how few cases the person sees), else an EXISTS on the case's row.
-        roles = [a.role for a in staff.role_assignments.all()]
         visible = Q(handler=staff)
         for related, case_field in (
                 (Nonconformity.objects.filter(responsible_role__in=roles), "case"),
@@ -63,7 +64,7 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
                 visible |= Exists(related.filter(**{case_field: OuterRef("pk")}))
             elif ids:
                 visible |= Q(pk__in=ids)
-        if staff.has_role(Role.COMMITTEE_MEMBER):
+        if Role.COMMITTEE_MEMBER in roles:
             visible |= Q(state=S.COMMITTEE) | Exists(CaseEvent.objects.filter(
                 case=OuterRef("pk"), action="committee_decided"))
         cases = cases.filter(visible)
@@ -74,9 +75,9 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
 
 
 class HasTextGram(Func):
-    """PostgreSQL: whether a case's number, subject or description contains a term of one
-    or two characters, through the GIN index over `caseflow_text_grams` (migration 0018:
-    the text's characters and pairs of characters, upper-cased as `icontains` compares)."""
+    """PostgreSQL: whether a case's number, subject or description contains a term of one or
+    two characters, through the GIN index over `caseflow_text_grams` (migration 0020: the
+    text's characters and pairs of characters, upper-cased as `icontains` compares)."""
 
     output_field = BooleanField()
 
@@ -91,28 +92,16 @@ class HasTextGram(Func):
                 f"@> ARRAY[upper({term}::text)]", params)
 
 
-class IdAmong(Func):
-    """PostgreSQL: `id = ANY(%s)` with the ids as one array parameter (thousands of ids
-    are one value, not thousands of placeholders)."""
-
-    output_field = BooleanField()
-
-    def __init__(self, ids: list[int]):
-        super().__init__(F("pk"))
-        self.ids = ids
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"{sql} = ANY(%s)", [*params, self.ids]
-
-
 # Terms this short have no trigram: PostgreSQL finds them through the character grams.
 GRAM_TERM_LENGTH = 2
-# A short term in more cases than this (or in more than this share of them) is common: the
-# list's own order meets its cases at once, so each row is tested as it comes (a
-# substring test). Rarer, its cases are read from the grams' index first.
-GRAM_IDS_READ = 10000
-GRAM_COMMON_SHARE = 0.2
+# How a short term is found depends on how many cases hold it (the grams' statistics):
+# the list's order meets a term in a share s of the cases every 1/s rows, while the grams'
+# index reads all s·N of them. A page (the first rows in the list's order) walks the list
+# testing each row when the term is in this share of the cases or more (a page of 50
+# within 5,000 rows); a count, which wants any matches up to its bound, walks only from
+# the larger share (1,000 matches within about 7,000 rows), else reads the index.
+GRAM_PAGE_WALK_SHARE = 0.01
+GRAM_COUNT_WALK_SHARE = 0.15
 # A search matching more former numbers than this finds the cases of the first ones only.
 ALIASES_SEARCHED = 1000
 
@@ -121,19 +110,55 @@ SELECT coalesce((
     SELECT f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
         AS u(e, f)
     WHERE schemaname = current_schema() AND tablename = 'caseflow_case_text_grams'
-        AND e = upper(%s::text)), 0),
-    (SELECT reltuples FROM pg_class WHERE oid = 'caseflow_case'::regclass)
+        AND e = upper(%s::text)), 0)
 """
 
 
-def gram_is_common(term: str) -> bool:
-    """Whether `term` is in many cases, by PostgreSQL's statistics of the grams' index
-    (its most common characters and pairs; a term too rare to be among them is not)."""
+def gram_share(term: str) -> float:
+    """The share of cases whose text holds `term`, by PostgreSQL's statistics of the grams'
+    index (its most common characters and pairs; a term too rare to be among them: 0)."""
     with connection.cursor() as cursor:
         cursor.execute(GRAM_SHARE, [term])
-        share, cases = cursor.fetchone()
-    share, cases = float(share or 0), max(float(cases or 0), 0)
-    return share > GRAM_COMMON_SHARE or share * cases > GRAM_IDS_READ
+        [share] = cursor.fetchone()
+    return float(share or 0)
+
+
+def uncased(term: str) -> bool:
+    """Whether upper-casing changes neither `term` nor anything that could match it (Chinese,
+    digits, punctuation): then a plain substring test is the case-insensitive one, and it
+    spares upper-casing each row's text, most of the test's cost."""
+    return all((unicodedata.category(ch) == "Lo" or unicodedata.category(ch)[0] not in "LM")
+               and ch.upper() == ch == ch.lower() for ch in term)
+
+
+class ShortTermMatch(HasTextGram):
+    """PostgreSQL: whether a case's number, subject or description contains a term of one
+    or two characters, written for the query it is in, by one of two equal tests: the
+    grams' index (every case holding the term, in no order) or a substring test of each
+    row as the query meets it (cheap, but row by row). A query for the first rows in an
+    order (a page) tests rows when `page_walks`; any other (the bounded count, an export)
+    when `count_walks`; otherwise each reads the index."""
+
+    def __init__(self, term: str, *, page_walks: bool, count_walks: bool):
+        super().__init__(term)
+        self.term, self.page_walks, self.count_walks = term, page_walks, count_walks
+
+    def as_sql(self, compiler, connection, **extra):
+        query = compiler.query
+        first_rows = bool(query.order_by) and query.high_mark is not None
+        if not (self.page_walks if first_rows else self.count_walks):
+            return super().as_sql(compiler, connection, **extra)
+        *columns, (term, term_params) = [compiler.compile(e)
+                                         for e in self.get_source_expressions()]
+        plain = uncased(self.term)
+        tests, params = [], []
+        for column, column_params in columns:
+            if plain:
+                tests.append(f"strpos({column}::text, {term}::text) > 0")
+            else:
+                tests.append(f"strpos(upper({column}::text), upper({term}::text)) > 0")
+            params += [*column_params, *term_params]
+        return "(" + " OR ".join(tests) + ")", params
 
 
 def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -141,21 +166,21 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     Chinese has no spaces to split words on), or that once had a number containing it.
 
     Only the case's own columns are in the OR, so PostgreSQL combines its indexes: the
-    trigram indexes (migration 0007) for three characters or more. A term of one or two
-    characters (common in Chinese) has no trigram: unless it is common, its cases are
-    read first from the character grams' index (migration 0018). Former numbers (aliases,
-    rare) are read first too. SQLite tests every row."""
+    trigram indexes (migration 0007) for three characters or more, where the planner
+    weighs walking the list against the index by the terms' statistics itself. A term of
+    one or two characters (common in Chinese) has no trigram: `ShortTermMatch` reads the
+    character grams' index (migration 0020) or tests rows as the list meets them, by how
+    common the term is. Former numbers (aliases, rare) are read first. SQLite tests
+    every row."""
     text = text.strip()
     if not text:
         return cases
     matches = (Q(number__icontains=text) | Q(subject__icontains=text)
                | Q(description__icontains=text))
-    if (connection.vendor == "postgresql" and len(text) <= GRAM_TERM_LENGTH
-            and not gram_is_common(text)):
-        ids = list(Case.objects.filter(HasTextGram(text)).order_by()
-                   .values_list("pk", flat=True)[:GRAM_IDS_READ + 1])
-        if len(ids) <= GRAM_IDS_READ:  # (else the statistics are behind: test each row)
-            matches = Q(IdAmong(ids))
+    if connection.vendor == "postgresql" and len(text) <= GRAM_TERM_LENGTH:
+        share = gram_share(text)
+        matches = Q(ShortTermMatch(text, page_walks=share >= GRAM_PAGE_WALK_SHARE,
+                                   count_walks=share >= GRAM_COUNT_WALK_SHARE))
     former = list(CaseNumberAlias.objects.filter(number__icontains=text)
                   .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
     if former:

@@ -129,14 +129,56 @@ def test_postgresql_reads_a_short_terms_cases_from_the_gram_index(people, texts)
     assert "caseflow_case_text_grams" in plan, plan
 
 
+# How common PostgreSQL's statistics call a short term decides how each query finds it.
+REGIMES = {"rare: the index for both": (1.1, 1.1),
+           "a page walks the list, the count reads the index": (0, 1.1),
+           "common: both walk the list": (0, 0)}
+
+
+@pytest.mark.parametrize("regime", REGIMES)
 @pytest.mark.parametrize("term, expected", [("碳", {"carbon"}), ("核查", {"carbon", "site"}),
-                                            ("ts", {"meter", "carbon", "site"})])
-def test_a_common_short_term_is_tested_row_by_row_with_the_same_answer(
-        people, api, texts, term, expected, monkeypatch):
-    """A term the statistics call common skips the index (the list meets its cases at
-    once); the answer is the same."""
+                                            ("ts", {"meter", "carbon", "site"}),
+                                            ("TS", {"meter", "carbon", "site"})])
+def test_a_short_term_has_the_same_answer_however_it_is_read(people, api, texts, term,
+                                                             expected, regime, monkeypatch):
+    """Through the grams' index or tested row by row as the list meets them (a page of a
+    common term; the count of a very common one): the same cases, the same count, in the
+    list's order."""
     from caseflow.selectors import cases
 
-    monkeypatch.setattr(cases, "GRAM_IDS_READ", 0)
-    found = api(people.head).get("/api/cases/", {"q": term}).json()["results"]
-    assert {c["id"] for c in found} == {texts[k].pk for k in expected}
+    page_share, count_share = REGIMES[regime]
+    monkeypatch.setattr(cases, "GRAM_PAGE_WALK_SHARE", page_share)
+    monkeypatch.setattr(cases, "GRAM_COUNT_WALK_SHARE", count_share)
+    client = api(people.head)
+    found = client.get("/api/cases/", {"q": term}).json()
+    assert {c["id"] for c in found["results"]} == {texts[k].pk for k in expected}
+    assert (found["count"], found["count_exact"]) == (len(expected), True)
+    listed = [c["id"] for c in client.get("/api/cases/").json()["results"]]
+    assert [c["id"] for c in found["results"]] == [pk for pk in listed
+                                                   if pk in {texts[k].pk for k in expected}]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_a_moderately_common_term_pages_by_walking_and_counts_through_the_index(
+        people, texts, monkeypatch):
+    """The page (the first rows in the list's order) tests each row; the bounded count
+    reads the grams' index: each by what costs it least."""
+    from caseflow.selectors import cases
+    from caseflow.selectors.cases import cases_for_staff, cases_matching
+
+    monkeypatch.setattr(cases, "GRAM_PAGE_WALK_SHARE", 0)
+    found = cases_matching(cases_for_staff(people.head), "碳")
+    page = str(found[:50].query)
+    count = str(found.order_by().values("pk")[:1001].query)
+    assert "strpos" in page and "caseflow_text_grams" not in page
+    assert "caseflow_text_grams" in count and "strpos" not in count
+
+
+@pytest.mark.parametrize("term, plain", [("恒", True), ("核查", True), ("2026", True),
+                                         ("-", True), ("ts", False), ("Ａ", False),
+                                         ("ß", False), ("ⓐ", False)])
+def test_a_term_without_letter_case_is_compared_as_it_is(term, plain):
+    from caseflow.selectors.cases import uncased
+
+    assert uncased(term) is plain
