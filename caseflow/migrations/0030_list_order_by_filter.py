@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('caseflow', '0027_digest_reads_open_rows'),
+        ('caseflow', '0029_acceptance_live_covering'),
     ]
 
     operations = [
