@@ -338,6 +338,9 @@ class Worker:
     def __init__(self, env: dict, concurrency: int | None, log: Path):
         from celery import Celery
 
+        # Celery reads CELERY_BROKER_URL before its `broker` argument: this process's app
+        # (ping, the relay) must reach the benchmark's broker whatever the caller's is.
+        os.environ["CELERY_BROKER_URL"] = BROKER_REDIS
         self.app = Celery(broker=BROKER_REDIS)
         self.name = f"bench-delivery-{secrets.token_hex(3)}@%h"
         args = [str(BIN / "celery"), "-A", "caseflow", "worker", "--pool", "prefork",
