@@ -399,58 +399,72 @@ def delivery_memory(r: dict) -> str:
     return delivery.memory_markdown(r["delivery"]) + "\n"
 
 
-NOTES = """## What limits what is not met
+NOTES = """## What was done, and what limits what is not met
 
-Measured at 1M cases for the first time (the seed took about an hour here, with the
-machine's two cores shared; the data migration 0024 that fills the year's figures on an
-existing database took about 25 minutes at 1M: it updates every case through Django's
-`bulk_update`, which is Python-bound — a set-based UPDATE is the fix left). The run
-VACUUMs and ANALYZEs an existing database after migrating it, the steady state
-autovacuum gives a live server.
+The seed took about an hour at 1M on this machine (two cores, shared while it ran). The run
+migrates an existing database and VACUUMs and ANALYZEs it, the steady state autovacuum
+gives a live server. gunicorn keeps its database connection (`DATABASE_CONN_MAX_AGE=60`,
+now in the README's production command): a new PostgreSQL backend per request, with cold
+catalog caches, cost both ends more CPU than most requests' queries.
 
-- **Dashboard** (114 s p50 at 1M when the issue was filed): the year's on-time figures
-  and medians read the summary tables (`OnTimeMonth`, `WorkingDaysTally`); the count of
-  overdue cases the head may see was 237 ms of a 470 ms request (the seeded spread
-  leaves 85k of the 96k open cases overdue, and the visibility conditions of R8.14 were
-  checked on the table's rows: `Bitmap Heap Scan on caseflow_case (rows=84642)
-  Buffers: read=50163`); the partial index `case_open` now INCLUDEs what those
-  conditions read (engagement, respondent), so it is an index-only count, and the whole
-  request takes about 220 ms in-process, 168 ms of it SQL in 22 queries. What is left,
-  by cost: the corrective-report live count (39 ms, a parallel hash join over the
-  year's cases and their nonconformities), the viewer's engagements for the R8.14
-  exclusion (24 ms, a DISTINCT over engagements and their verifiers), the load by handler
-  (22 ms); over HTTP add authentication, serialization and the response.
-- **Statistics** (610 ms): the counts by kind, scope and state still aggregate the
-  year's cases (about 200k rows at 1M); only the on-time figures and medians come from
-  the summary. The same kind of summary, kept by `case_move`, is the fix left.
-- **Case list** (74–140 ms p50 at 1M against 50 ms p95): the page itself is a few ms; the count
-  that stops at 1,000 and the visibility conditions read the table's rows in the list's
-  order; the `state` filter has no index matching the default order.
-- **One-character search** (`?q=恒`, 3 s at 1M, 130 ms at 100k): the ids read from the
-  grams' index grow with the table (about 50,000 at 1M) before the list's order is
-  applied: the plan does not scale; keyset pagination over the order with the grams'
-  test per row, or a bounded candidate list, is left.
-- **The sweep with nothing due** (ratio 7.0 from 100k to 1M, 203 ms at 1M; 1.36 from 10k
-  to 100k): in-process `run_due` at 1M takes about 250 ms, 150 ms of it one query: the
-  missed-acceptance check (R8.03) still reads every case ever left in "received" past
-  its acceptance deadline (13,073 at 1M, through the partial index
-  `case_awaiting_acceptance`) and anti-joins each with its nonconformity, though all of
-  them were handled long ago: `Nested Loop Anti Join (rows=0) -> Index Scan using
-  case_awaiting_acceptance (rows=13073) Buffers: read=10384`. Fix left: record on the
-  case that its missed acceptance was acted on (in the action that opens the
-  nonconformity) and leave such cases out of the partial index, so the check reads only
-  what is due; the CAPA tasks' overdue check (15 ms) next.
-- **A closed complaint's file** (320 ms, 22 queries): not profiled in this run.
-- **Public intake** (target ≥ 1.5× django-helpdesk): Caseflow spends 23 ms of CPU per
-  submission against django-helpdesk's 37 ms (the section's last table), yet both
-  reach about 30 submissions a second with the same latency: the limit is shared by
-  both, not Django's CPU — each submission's commits on this machine's disk, the load
-  generator and PostgreSQL on the same two cores. Caseflow runs more queries (28 against
-  24): the submitter's party, two audit events and three outbox rows besides the case,
-  the calendar's overrides for the acceptance deadline, and the per-address limit (in
-  Redis here). Left to try: the tracking code's hash written with the case (one UPDATE
-  less), bulk inserts for the outbox rows and events.
-- **Telegram delivery** (23.6 messages a second against 25): see "What limits delivery".
+- **Dashboard** (met; 114 s p50 when the issue was filed, 290 ms p95 at the last run):
+  the live corrective-report count joined the year's cases and every nonconformity (60 ms
+  at 1M): each analysis cycle now keeps its case's receipt time (set once, at
+  registration) and the count is an index-only scan of the plans being carried out
+  (`cycle_report_live`, 4 ms); the live acceptance count's index covers what it tests (31
+  → 10 ms); open cases by kind and state and the load by handler come from one pass over
+  the open cases' index (96k entries at 1M, about 20 ms: what is open, the issue's plan);
+  the viewer's performed engagements are one UNION of key lookups, not an OR over joins
+  made DISTINCT; the recusal's grounds are read in one statement.
+- **Case list, filter, two-character search** (met): R8.14's parties are read first (an
+  EXISTS inside the recusal OR was costed as a probe per row, so PostgreSQL would not read
+  rows in the list's order), indexes match the list's order per filter (kind/state, state,
+  handler), the list reads only the columns it shows, token authentication reads the staff
+  member and their roles with the token (5 queries for the head's page, was 10).
+- **Searches** (`?q=宁波恒力`, `?q=核查` met; `?q=计量器具` 55 ms, `?q=恒` 73 ms, the project
+  office's `?q=计量器具` 75 ms p95, against 50; 100–110 ms and 4 s at the last run): the page and
+  the bounded count take a few milliseconds of SQL now (`?q=恒` was 3 s: the count read
+  every trigram index entry; it now reads the character-pair index, 8.7 ms, and the page
+  walks the list's order, 1.7 ms). What is left is per request: authentication, the
+  recusal's grounds, serializing 50 rows (about 15–20 ms of Python a request) on two
+  cores shared with the load generator. The project office's search adds its visibility
+  test to each matching row the count reads (58k rows, 24 ms): a cheaper per-row test for
+  3+ character terms is left.
+- **Statistics** (no target): the counts by kind, scope and state still aggregate the
+  year's cases (about 200k rows at 1M); the same kind of summary as the on-time figures,
+  kept by `case_move`, is the fix left.
+- **The sweep with nothing due** (met; ratio 7.0 and 203 ms at 1M at the last run): the
+  missed-acceptance check (R7.01) read every case ever left waiting past its deadline
+  (13k at 1M) and anti-joined its nonconformity; the case now records that its miss was
+  acted on (`acceptance_missed`, set by the action that opens the nonconformity, filled by
+  migration 0026 in one UPDATE) and the partial index holds only misses not yet acted on;
+  the morning digest read every case and CAPA task its people ever had (handler and owner
+  indexes): partial indexes of open cases by handler and open tasks by owner now.
+- **Public intake** (target ≥ 1.5× django-helpdesk, **not met**): a submission now takes
+  17 statements instead of 28 (the tracking code's hash written with the case, no
+  savepoint around the one transaction, sessions in Redis when it is configured), and
+  both servers keep their connections. The CPU table of the intake section says where the
+  machine's time went per submission: Caseflow's gunicorn spends about three quarters
+  of django-helpdesk's (29 against 40 ms), PostgreSQL and the load generator about the
+  same for both, and a tenth of the two cores stays idle with 4 users, so the ratio
+  cannot reach 1.5 by queries alone: Django's request handling, the form's template
+  (a dozen fields, each through the field template) and the receipt page are most of
+  Caseflow's part. Left to try: rendering the form's fields without a template per field,
+  fewer middleware on the public pages. (The ratio moves with the machine: 1.11× in an
+  earlier run of the same code this session, 1.27× in this one.)
+- **Telegram delivery** (met: 28.1 a second, 23.6 at the last run): each message takes 8
+  statements and 2 commits instead of 12 and 3, the relay hands each person's rows out
+  in turn with everyone else's, waiting for a chat's turn no longer uses up a row's tries
+  (it could fail a person's sixth reminder of a burst), the worker runs 8 pool processes
+  (README's production command: its tasks mostly wait), and sniffio is installed (without
+  it httpcore searched the whole path 8 times a message). The busiest one-second window of
+  arrivals at the fake server held 32 messages: the budget grants the bot's slots 1/30 s
+  apart, and a process granted a slot and scheduled late sends it closer to the next;
+  Telegram's overall limit is approximate ("about 30"), its 429 answers carry retry_after,
+  which the transport honours, and each chat's closest two arrivals stayed 1.006 s apart.
+- **Data migration 0024** (the year's figures on an existing database, about 25 minutes at
+  1M through `bulk_update`): a set-based UPDATE is still the fix left; later migrations
+  fill their columns in one UPDATE each.
 """
 
 
