@@ -135,8 +135,14 @@ class Staff(models.Model):
     def __str__(self):
         return self.display_name
 
+    @property
+    def roles(self) -> set[str]:
+        """The roles held or deputised for (one read of the assignments, none when they
+        were prefetched, as the API's token authentication does)."""
+        return {a.role for a in self.role_assignments.all()}
+
     def has_role(self, role: str) -> bool:
-        return any(a.role == role for a in self.role_assignments.all())
+        return role in self.roles
 
     @property
     def preferred_channels(self) -> list[str]:
@@ -145,7 +151,7 @@ class Staff(models.Model):
 
     def has_any_role(self, roles) -> bool:
         """Holds (or deputises for) any of `roles`."""
-        return any(a.role in roles for a in self.role_assignments.all())
+        return not self.roles.isdisjoint(roles)
 
 
 class RoleAssignment(models.Model):

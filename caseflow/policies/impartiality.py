@@ -106,10 +106,10 @@ UNION ALL SELECT 'organization', r.organization_id FROM caseflow_interestrelatio
     JOIN caseflow_declaration d ON d.id = r.declaration_id
     WHERE d.staff_id = %(staff)s AND (r.ended_on IS NULL OR r.ended_on > %(cutoff)s)
 UNION ALL SELECT 'case', case_id FROM caseflow_declaration
-    WHERE staff_id = %(staff)s AND kind = 'case' AND ruling = 'prohibit'
+    WHERE staff_id = %(staff)s AND kind = %(case_kind)s AND ruling = %(prohibit)s
 UNION ALL SELECT 'case', appeal.id FROM caseflow_case appeal
     JOIN caseflow_case decided ON decided.id = appeal.appealed_case_id
-    WHERE appeal.appealed_case_id IS NOT NULL AND appeal.kind = 'appeal' AND (
+    WHERE appeal.appealed_case_id IS NOT NULL AND appeal.kind = %(appeal)s AND (
         decided.drafted_by_id = %(staff)s OR decided.reviewed_by_id = %(staff)s
         OR EXISTS (SELECT 1 FROM caseflow_notice n
                    WHERE n.case_id = decided.id AND n.approved_by_id = %(staff)s)
@@ -128,8 +128,10 @@ def recusal_grounds(staff: Staff, today: dt.date) -> dict[str, set[int]]:
     body, each checked against its makers by key)."""
     grounds = {"party": set(), "engagement": set(), "organization": set(), "case": set()}
     with connection.cursor() as cursor:
-        cursor.execute(RECUSAL_GROUNDS, {"staff": staff.pk,
-                                         "cutoff": years_before(today, COOLING_OFF_YEARS)})
+        cursor.execute(RECUSAL_GROUNDS, {
+            "staff": staff.pk, "cutoff": years_before(today, COOLING_OFF_YEARS),
+            "case_kind": Declaration.Kind.CASE, "prohibit": Declaration.Ruling.PROHIBIT,
+            "appeal": CaseKind.APPEAL})
         for kind, pk in cursor.fetchall():
             grounds[kind].add(pk)
     return grounds

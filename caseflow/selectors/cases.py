@@ -46,7 +46,7 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     """Cases `staff` may see, soonest deadline first. The order depends only on each
     case's own deadline and number, never on who submitted it (R8.11)."""
     cases = Case.objects.select_related("handler", "engagement")
-    roles = {a.role for a in staff.role_assignments.all()}  # read once
+    roles = staff.roles  # read once
     if roles.isdisjoint(OVERSIGHT_ROLES):
         # Their own work: what they handle, the nonconformities of their post (R7.01)
         # and those they carry out a task of (R7.05). Signing a per-case commitment
