@@ -6,11 +6,13 @@ from django.urls import include, path
 from api.views.session import SessionLoginView
 from bots.webhook import update_received as telegram_update_received
 from caseflow.web import staff_urls
+from caseflow.web.forms import StaffSigninForm
 from caseflow.web.health import healthz
 
 # The staff pages sign in with the API's session sign-in (the same throttles and lockout),
 # in their own layout.
 staff_signin = SessionLoginView.as_view(template_name="staff/signin.html",
+                                        authentication_form=StaffSigninForm,
                                         throttled_template_name="staff/signin_refused.html")
 
 urlpatterns = [

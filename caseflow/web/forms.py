@@ -2,11 +2,23 @@
 the domain (case_submit refuses what the rules forbid); these check shape only."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from caseflow.models import Messenger, Scope, Staff
+from caseflow.web.form_renderer import site_form_renderer
 
 TEXT = {"class": "field"}
+
+
+class SiteForm(forms.Form):
+    """A form of the site's pages: rendered field by field with the site's field row."""
+
+    default_renderer = site_form_renderer
+
+
+class StaffSigninForm(AuthenticationForm):
+    default_renderer = site_form_renderer
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -23,7 +35,7 @@ class AttachmentsField(forms.FileField):
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
 
 
-class SubmissionForm(forms.Form):
+class SubmissionForm(SiteForm):
     """What every submission has: what it is about, and the privacy acknowledgement."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -49,7 +61,7 @@ class SubmissionForm(forms.Form):
         return ""
 
 
-class ContactFields(forms.Form):
+class ContactFields(SiteForm):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Email"), required=False,
                              help_text=_("For the receipt and the written notices."))
@@ -109,17 +121,17 @@ class DisputeForm(SubmissionForm, ContactFields):
                    "privacy_acknowledged"]
 
 
-class TrackForm(forms.Form):
+class TrackForm(SiteForm):
     code = forms.CharField(label=_("Tracking code"), max_length=64,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
-class LostCodeForm(forms.Form):
+class LostCodeForm(SiteForm):
     number = forms.CharField(label=_("Case number"), max_length=20)
     email = forms.EmailField(label=_("The email you gave"))
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(SiteForm):
     note = forms.CharField(label=_("Information to add"), max_length=20000, required=False,
                            widget=forms.Textarea(attrs={"rows": 5}))
     attachments = AttachmentsField(label=_("Attachments"), required=False)
@@ -128,7 +140,7 @@ class AddInformationForm(forms.Form):
 ORDER_CHOICES = [("", _("— the body's order —")), *Messenger.choices]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(SiteForm):
     """A staff member's own settings (caseflow.actions.profile decides what is allowed).
     A "try again" box shows beside a WeCom or DingTalk link the platform refused."""
 
@@ -187,7 +199,7 @@ class ProfileForm(forms.Form):
         return changes
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(SiteForm):
     """R9.01: the per-case impartiality and confidentiality commitment, declaring any
     potential conflict of interest (the quality manager rules on it)."""
 

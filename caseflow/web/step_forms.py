@@ -26,6 +26,7 @@ from caseflow.models import (
     Staff,
 )
 from caseflow.selectors.cases import cases_for_staff
+from caseflow.web.forms import SiteForm
 from caseflow.web.labels import DUE_STEPS
 from caseflow.workdays import FIRST_DAY, INPUT_LAST_DAY
 
@@ -86,7 +87,7 @@ class DocumentField(forms.FileField):
         return upload
 
 
-class StepForm(forms.Form):
+class StepForm(SiteForm):
     """A step's input. `arguments()` is what its action takes besides the case and the
     person acting."""
 

@@ -117,6 +117,30 @@ def test_a_form_with_a_missing_field_keeps_what_was_typed_and_attached(client):
     assert [a.name for a in CaseAttachment.objects.all()] == ["现场照片.pdf"]
 
 
+def test_each_field_row_marks_its_error_and_links_its_help(client):
+    """The form given back marks the field in error beside its message; the help text and
+    the errors are the elements each input names in aria-describedby, so a screen reader
+    reads them with the field."""
+    page = file_complaint(client, subject="", email="not-an-address").content.decode()
+    rows = re.findall(r'<div class="fieldrow([^"]*)"[^>]*>(.*?)</div>\s*(?=<div class="fieldrow|'
+                      r'<p class="kept"|<p class="help">[^<]*<a)', page, re.S)
+    invalid = {re.search(r'name="(\w+)"', row).group(1) for marks, row in rows
+               if "invalid" in marks}
+    assert invalid == {"subject", "email"}
+    for marks, row in rows:
+        assert ("invalid" in marks) == ('class="error"' in row)
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert {"id_email_error", "id_subject_error", "id_report_number_helptext"} <= set(described)
+    assert all(re.search(f'<p class="(help|error)"[^>]* id="{d}"', page) for d in described)
+
+
+def test_the_staff_sign_in_form_shows_its_fields_and_refusal(client):
+    page = client.get("/staff/signin/").content.decode()
+    assert 'name="username"' in page and 'type="password"' in page
+    refused = client.post("/staff/signin/", {"username": "nobody", "password": "x"})
+    assert refused.status_code == 200 and 'class="errors"' in refused.content.decode()
+
+
 def test_an_attachment_that_is_no_document_is_refused_by_its_content(client):
     fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = file_complaint(client, attachments=[fake])
