@@ -1,7 +1,11 @@
 """Output shapes of cases and what hangs off them. Input serializers live with their views."""
 
+from operator import attrgetter
+
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from caseflow.actions.notice_delivery import Undeliverable
 from caseflow.models import (
@@ -14,20 +18,53 @@ from caseflow.models import (
     Staff,
 )
 
+RELATED = (serializers.RelatedField, serializers.ManyRelatedField)
 
-class StaffRefSerializer(serializers.ModelSerializer):
+
+class ListRowSerializer(serializers.ModelSerializer):
+    """A row of a long list: each field reads its value and shows it as DRF does (its
+    attribute, None kept as None, else the field's own to_representation), but a field
+    whose source is a plain attribute of the model is read through a getter prepared once
+    per list, not DRF's general walk for every value (mapping test, callable test, nested
+    sources). Serializing a page of 50 cases was the largest part of the list's Python."""
+
+    @cached_property
+    def _row_readers(self):
+        model = self.Meta.model
+        readers = []
+        for field in self._readable_fields:
+            attributes = field.source_attrs
+            # A related field reads only the key where it can (DRF's PKOnlyObject).
+            plain = (len(attributes) == 1 and field.source != "*"
+                     and not isinstance(field, RELATED)
+                     and not callable(getattr(model, attributes[0], None)))
+            readers.append((field.field_name,
+                            attrgetter(attributes[0]) if plain else field.get_attribute,
+                            field.to_representation))
+        return readers
+
+    def to_representation(self, instance):
+        row = {}
+        for name, read, show in self._row_readers:
+            value = read(instance)
+            shown = value.pk if isinstance(value, PKOnlyObject) else value
+            row[name] = None if shown is None else show(value)
+        return row
+
+
+class StaffRefSerializer(ListRowSerializer):
     class Meta:
         model = Staff
         fields = ["id", "display_name"]
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(ListRowSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "kind", "state", "subject"]
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(ListRowSerializer):
     handler = StaffRefSerializer(read_only=True, allow_null=True)
     engagement = serializers.SlugRelatedField(slug_field="report_number", read_only=True,
                                               allow_null=True)

@@ -9,9 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework.serializers import ModelSerializer
 
 from api import pagination
+from api.serializers import CaseFileSerializer, CaseListSerializer
 from caseflow.actions.intake import PartyDetails, case_accept, case_assign
+from caseflow.models import Case
 from caseflow.selectors import cases as case_selectors
 from caseflow.selectors.cases import cases_for_staff
 from tests.personas import commit, complaint
@@ -141,3 +144,23 @@ def test_r8_14_the_case_about_the_viewer_is_left_out_without_joining_the_parties
     sql = list_sql(client)
     assert 'JOIN "caseflow_party"' not in sql
     assert ("NOT (EXISTS" in sql) is not read_first
+
+
+def test_a_list_row_shows_what_drfs_own_representation_shows(people, engagement, api):
+    """The list's rows read plain attributes through prepared getters; each row must be
+    the one DRF's general walk gives (a handler or none, an engagement or none, a deadline
+    or none, a closed case), and the case file, which reads the same way, likewise."""
+    handled = handled_case(people)
+    complaint(people, engagement=engagement)
+    closed = complaint(people)
+    Case.objects.filter(pk=closed.pk).update(due_at=None, closed_at=timezone.now())
+    rows = list(cases_for_staff(people.head))
+    assert {c.pk for c in rows} >= {handled.pk, closed.pk} and len(rows) == 3
+    listed = CaseListSerializer(rows, many=True).data
+    general = [ModelSerializer.to_representation(CaseListSerializer(), c) for c in rows]
+    assert listed == general
+    assert any(r["handler"] for r in listed) and any(r["engagement"] for r in listed)
+    assert any(r["due_at"] is None for r in listed)
+    file = CaseFileSerializer(context={"request": None})
+    for case in rows:
+        assert file.to_representation(case) == ModelSerializer.to_representation(file, case)
