@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a bounded count of a few milliseconds planned in parallel (a short search term's
     # count through the grams' index) waited 20-40 ms for its workers on a busy machine.
     options.append("-c parallel_setup_cost=10000")
+    # Pages read at random cost about what pages read in order cost when the tables sit in
+    # memory or on SSD (PostgreSQL's manual suggests 1.1 there; its default, 4, models
+    # spinning disks). At 4 the project office's search counted its matches by combining
+    # a trigram bitmap of every case holding a common term with its own cases' index
+    # instead of walking its own cases (bench/RESULTS.md). DATABASE_RANDOM_PAGE_COST
+    # sets another value; empty leaves the server's.
+    random_page_cost = os.environ.get("DATABASE_RANDOM_PAGE_COST", "1.1")
+    if random_page_cost:
+        options.append(f"-c random_page_cost={float(random_page_cost)}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(options)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web app, the worker and beat share one file: wait for locks instead of failing,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -105,22 +106,29 @@ GRAM_COUNT_WALK_SHARE = 0.15
 # A search matching more former numbers than this finds the cases of the first ones only.
 ALIASES_SEARCHED = 1000
 
-GRAM_SHARE = """
-SELECT coalesce((
-    SELECT f FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
-        AS u(e, f)
-    WHERE schemaname = current_schema() AND tablename = 'caseflow_case_text_grams'
-        AND e = upper(%s::text)), 0)
+GRAM_SHARES = """
+SELECT u.e, u.f FROM pg_stats,
+    unnest(most_common_elems::text::text[], most_common_elem_freqs) AS u(e, f)
+WHERE schemaname = current_schema() AND tablename = 'caseflow_case_text_grams'
 """
+# The statistics change when PostgreSQL analyses the table (autovacuum, minutes apart at
+# the least), and they only choose how a term is read, never what is found: each process
+# reads them once in this many seconds, not on every search (2 ms a search).
+GRAM_STATISTICS_SECONDS = 300
+gram_statistics: dict = {"read_at": None, "shares": {}}
 
 
 def gram_share(term: str) -> float:
     """The share of cases whose text holds `term`, by PostgreSQL's statistics of the grams'
     index (its most common characters and pairs; a term too rare to be among them: 0)."""
-    with connection.cursor() as cursor:
-        cursor.execute(GRAM_SHARE, [term])
-        [share] = cursor.fetchone()
-    return float(share or 0)
+    now = time.monotonic()
+    read_at = gram_statistics["read_at"]
+    if read_at is None or now - read_at >= GRAM_STATISTICS_SECONDS:
+        with connection.cursor() as cursor:
+            cursor.execute(GRAM_SHARES)
+            gram_statistics["shares"] = {gram: float(share) for gram, share in cursor.fetchall()}
+        gram_statistics["read_at"] = now
+    return gram_statistics["shares"].get(term.upper(), 0.0)
 
 
 def uncased(term: str) -> bool:
@@ -161,12 +169,35 @@ class ShortTermMatch(HasTextGram):
         return "(" + " OR ".join(tests) + ")", params
 
 
+class TextContains(Func):
+    """PostgreSQL: whether a case's number, subject or description contains a term of
+    three characters or more, in the form the trigram indexes over those columns
+    (migration 0031) serve: LIKE for a term without letter case (Chinese, digits: the
+    plain comparison is the case-insensitive one), ILIKE otherwise. The same test is
+    cheap when PostgreSQL walks rows instead (a common term, the list's order): no
+    upper-casing of every description it meets, which cost most of such a walk."""
+
+    output_field = BooleanField()
+
+    def __init__(self, term: str):
+        super().__init__(F("number"), F("subject"), F("description"))
+        self.term = term
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        operator = "LIKE" if uncased(self.term) else "ILIKE"
+        pattern = f"%{connection.ops.prep_for_like_query(self.term)}%"
+        tests = [f"{column}::text {operator} %s" for column, _ in compiled]
+        params = [p for _, column_params in compiled for p in [*column_params, pattern]]
+        return "(" + " OR ".join(tests) + ")", params
+
+
 def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases whose number, subject or description contains `text` (any script:
     Chinese has no spaces to split words on), or that once had a number containing it.
 
     Only the case's own columns are in the OR, so PostgreSQL combines its indexes: the
-    trigram indexes (migration 0007) for three characters or more, where the planner
+    trigram indexes for three characters or more (`TextContains`), where the planner
     weighs walking the list against the index by the terms' statistics itself. A term of
     one or two characters (common in Chinese) has no trigram: `ShortTermMatch` reads the
     character grams' index (migration 0020) or tests rows as the list meets them, by how
@@ -175,12 +206,15 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     text = text.strip()
     if not text:
         return cases
-    matches = (Q(number__icontains=text) | Q(subject__icontains=text)
-               | Q(description__icontains=text))
-    if connection.vendor == "postgresql" and len(text) <= GRAM_TERM_LENGTH:
+    if connection.vendor != "postgresql":
+        matches = (Q(number__icontains=text) | Q(subject__icontains=text)
+                   | Q(description__icontains=text))
+    elif len(text) <= GRAM_TERM_LENGTH:
         share = gram_share(text)
         matches = Q(ShortTermMatch(text, page_walks=share >= GRAM_PAGE_WALK_SHARE,
                                    count_walks=share >= GRAM_COUNT_WALK_SHARE))
+    else:
+        matches = Q(TextContains(text))
     former = list(CaseNumberAlias.objects.filter(number__icontains=text)
                   .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
     if former:

@@ -76,6 +76,10 @@ def texts(people, client_authority):
     ("计量器具", {"meter"}),  # three or more: trigrams
     ("排放量计算", {"carbon"}),
     ("ts", {"meter", "carbon", "site"}),  # the number TS-…, whatever the letters' case
+    ("ts-", {"meter", "carbon", "site"}),  # three or more, with letter case: ILIKE
+    ("Ts-2", {"meter", "carbon", "site"}),
+    ("%计量", set()),  # LIKE's wildcards in a term are plain characters
+    ("计_器", set()),
     ("定燃", set()),  # the end of one text and the start of the next are not a term
     ("煤", {"meter"}),
     ("钢", set()),
@@ -127,6 +131,25 @@ def test_postgresql_reads_a_short_terms_cases_from_the_gram_index(people, texts)
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "caseflow_case_text_grams" in plan, plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+@pytest.mark.parametrize("term", ["计量器具", "TS-2"])
+def test_postgresql_reads_a_longer_terms_cases_from_the_trigram_indexes(people, texts, term):
+    """Three characters or more, with letter case or without: the trigram indexes over the
+    columns as written serve the test the search writes (no scan of every description)."""
+    from caseflow.models import Case
+    from caseflow.selectors.cases import cases_matching
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # three rows: show the path
+        cursor.execute("SET LOCAL enable_indexscan = off")  # not the list's order
+        sql, params = cases_matching(Case.objects.all(), term).values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "caseflow_case_description_trigram" in plan, plan
+    assert "upper" not in plan.lower(), plan
 
 
 # How common PostgreSQL's statistics call a short term decides how each query finds it.
@@ -182,3 +205,27 @@ def test_a_term_without_letter_case_is_compared_as_it_is(term, plain):
     from caseflow.selectors.cases import uncased
 
     assert uncased(term) is plain
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_the_grams_statistics_are_read_once_a_period_not_per_search(monkeypatch):
+    """They choose only how a short term is read (the answers are the same either way,
+    above), so a process reads them once in GRAM_STATISTICS_SECONDS."""
+    from django.test.utils import CaptureQueriesContext
+
+    from caseflow.selectors import cases
+
+    monkeypatch.setattr(cases, "gram_statistics", {"read_at": None, "shares": {}})
+    clock = [1000.0]
+    monkeypatch.setattr(cases.time, "monotonic", lambda: clock[0])
+    with CaptureQueriesContext(connection) as first:
+        cases.gram_share("碳"), cases.gram_share("核查")
+    clock[0] += cases.GRAM_STATISTICS_SECONDS - 1
+    with CaptureQueriesContext(connection) as within:
+        cases.gram_share("碳")
+    clock[0] += 1
+    with CaptureQueriesContext(connection) as after:
+        cases.gram_share("碳")
+    assert (len(first), len(within), len(after)) == (1, 0, 1)
+    assert "pg_stats" in first[0]["sql"]
