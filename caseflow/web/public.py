@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
@@ -134,8 +135,7 @@ def submission_page(request, kind: str, form_class, template: str):
                 form.add_error(form_field(form, refused.field), refused.message)
             else:
                 pending_discard(kept)
-                request.session[RECEIPT] = {"case": submitted.case.pk,
-                                            "code": submitted.tracking_code}
+                request.session[RECEIPT] = receipt_facts(submitted)
                 return redirect("public:receipt")
         if not form.has_error("website"):
             kept = pending_keep([f for f in new_files if f.size], kept)
@@ -187,7 +187,6 @@ def dispute_new(request):
 def appeal_window(request):
     """R8.08: whether an appeal filed now is within 30 working days of the date given; the
     appeal form warns with it before submitting (and accepts a late appeal)."""
-    from django.utils import timezone
     from django.utils.dateparse import parse_date
 
     try:
@@ -204,16 +203,25 @@ def appeal_window(request):
         "provisional": window.provisional})
 
 
+def receipt_facts(submitted) -> dict:
+    """What the receipt shows, as filed: kept in the session until the receipt is shown,
+    so showing it reads nothing back from the database."""
+    case = submitted.case
+    return {"case": case.pk, "code": submitted.tracking_code, "number": case.number,
+            "acceptance_due_on": (timezone.localtime(case.acceptance_due_at).date().isoformat()
+                                  if case.acceptance_due_at else ""),
+            "provisional": case.deadline_provisional,
+            "emailed": bool(case.submitter and case.submitter.email)}
+
+
 @require_safe
 def receipt(request):
     """Shown once: the tracking code is not stored, so a reload cannot show it again."""
     shown = request.session.pop(RECEIPT, None)
     if not shown:
         return redirect("public:track")
-    case = Case.objects.select_related("submitter").get(pk=shown["case"])
-    request.session[TRACKED] = case.pk
-    return render(request, "public/receipt.html", {
-        "case": case, "code": shown["code"], "status": public_status(case)})
+    request.session[TRACKED] = shown["case"]
+    return render(request, "public/receipt.html", {"receipt": shown})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

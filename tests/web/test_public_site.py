@@ -7,7 +7,9 @@ import re
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from caseflow.actions.intake import case_accept
 from caseflow.models import Case, CaseAttachment, Notification
@@ -88,11 +90,15 @@ def test_r8_03_a_named_complaint_filed_online_gets_a_number_a_due_date_and_a_cod
     with time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=CHINA)):
         response = file_complaint(client, attachments=[pdf(), pdf("照片.pdf")])
         assert response.status_code == 302 and response["Location"] == "/submitted/"
-        receipt = client.get("/submitted/")
+        with CaptureQueriesContext(connection) as read:
+            receipt = client.get("/submitted/")
+    # The receipt shows the facts as filed, kept with the session, not read back.
+    assert not [q for q in read.captured_queries if "caseflow_" in q["sql"]]
     case = Case.objects.get()
     assert (case.kind, case.channel, case.number) == ("complaint", "web", "TS-2026-0001")
     page = receipt.content.decode()
     assert "TS-2026-0001" in page and "2026-11-11" in page
+    assert "sent it to your email" in page or "已将其发送到您的电子邮箱" in page
     code = code_on(receipt)
     assert len(re.sub(r"[^0-9A-F]", "", code)) * 4 >= 128
     assert case.tracking_code_hash == tracking_code_hash(code)
@@ -208,7 +214,9 @@ def test_x4_an_anonymous_complaint_shows_only_neutral_stages(client, people):
 
     client.post("/complaint/", {"anonymous": "on", "subject": "匿名反映", "scope": "c",
                                 "description": "核查员收受礼品", "privacy_acknowledged": "on"})
-    code = code_on(client.get("/submitted/"))
+    receipt = client.get("/submitted/")
+    code = code_on(receipt)
+    assert "已将其发送到您的电子邮箱" not in receipt.content.decode()  # no address, no email
     case = Case.objects.get()
     assert case.anonymous and case.submitter.name == ""
     client.post("/track/", {"code": code})
