@@ -23,6 +23,7 @@ from caseflow.models import (
     Party,
     Staff,
 )
+from caseflow.models.expressions import KeyAmong
 from caseflow.policies.transitions import DECIDE, REVIEW, TABLES, Transition
 
 # R9.01: a relationship that ended this long ago no longer blocks.
@@ -154,9 +155,10 @@ def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
     if len(grounds["party"]) > PARTIES_READ:
         recused = Q(Exists(Party.objects.filter(pk=OuterRef("respondent_id"), staff=staff)))
     else:
-        recused = Q(respondent__in=grounds["party"])
+        recused = Q(KeyAmong("respondent_id", grounds["party"]))
     if grounds["engagement"]:
-        recused |= Q(engagement__in=grounds["engagement"]) & ~Q(kind=CaseKind.NONCONFORMITY)
+        recused |= (Q(KeyAmong("engagement_id", grounds["engagement"]))
+                    & ~Q(kind=CaseKind.NONCONFORMITY))
     if orgs := grounds["organization"]:
         parties = Party.objects.filter(organization__in=orgs)
         recused |= (Exists(parties.filter(pk=OuterRef("submitter_id")))
@@ -165,7 +167,7 @@ def recused_cases(staff: Staff, *, today: dt.date | None = None) -> Q:
                         Q(client__in=orgs) | Q(verified_entity__in=orgs),
                         pk=OuterRef("engagement_id"))))
     if grounds["case"]:
-        recused |= Q(pk__in=grounds["case"])
+        recused |= Q(KeyAmong("id", grounds["case"]))
     return recused
 
 

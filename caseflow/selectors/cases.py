@@ -28,6 +28,7 @@ from caseflow.models import (
     Role,
     Staff,
 )
+from caseflow.models.expressions import KeyAmong
 from caseflow.policies.impartiality import available_transitions, recused_cases
 from caseflow.policies.transitions import FINAL_STATES, S
 from caseflow.selectors.calendar import calendar_overrides
@@ -64,7 +65,7 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
             if len(ids) > VISIBLE_IDS_READ:
                 visible |= Exists(related.filter(**{case_field: OuterRef("pk")}))
             elif ids:
-                visible |= Q(pk__in=ids)
+                visible |= Q(KeyAmong("id", ids))
         if Role.COMMITTEE_MEMBER in roles:
             visible |= Q(state=S.COMMITTEE) | Exists(CaseEvent.objects.filter(
                 case=OuterRef("pk"), action="committee_decided"))
@@ -218,7 +219,7 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     former = list(CaseNumberAlias.objects.filter(number__icontains=text)
                   .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
     if former:
-        matches |= Q(pk__in=former)
+        matches |= Q(KeyAmong("id", former))
     return cases.filter(matches)
 
 
