@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,7 +21,11 @@ from caseflow.actions.case_state import (
 )
 from caseflow.actions.events import event_record
 from caseflow.actions.notices import notice_issue
-from caseflow.actions.notifications import notification_queue, notify_owner
+from caseflow.actions.notifications import (
+    notification_queue,
+    notification_queue_roles,
+    notify_owner,
+)
 from caseflow.deadlines import DEFAULT_TARGETS, appeal_filed_late, appeal_filing_deadline
 from caseflow.errors import Conflict, InvalidInput, Recused, RoleRequired
 from caseflow.models import (
@@ -73,10 +76,10 @@ class PartyDetails:
 
 def case_number_issue(kind: str, year: int) -> str:
     """Next number per kind and year (`TS-2026-0007`), never reused, safe when concurrent:
-    the UPDATE takes the counter row's lock until commit, so the number read back after
-    it is ours alone (two round trips, where locking, then saving, took four)."""
-    counter = CaseCounter.objects.filter(kind=kind, year=year)
-    if not counter.update(last=F("last") + 1):
+    the counter's UPDATE takes its row's lock until commit and returns the number it
+    wrote (one round trip)."""
+    last = CaseCounter.advance(kind, year)
+    if last is None:
         # The kind's first case of the year: make its counter (a racing one may win).
         for _attempt in range(3):
             try:
@@ -85,9 +88,10 @@ def case_number_issue(kind: str, year: int) -> str:
                 break
             except IntegrityError:
                 continue
-        if not counter.update(last=F("last") + 1):
+        last = CaseCounter.advance(kind, year)
+        if last is None:
             raise Conflict(gettext("Could not issue a case number; try again."))
-    return f"{NUMBER_PREFIX[kind]}-{year}-{counter.values_list('last', flat=True).get():04d}"
+    return f"{NUMBER_PREFIX[kind]}-{year}-{last:04d}"
 
 
 def party_create(kind: str, details: PartyDetails) -> Party:
@@ -236,8 +240,7 @@ def case_register(
               payload={"channel": channel, "filed_late": case.filed_late,
                        "submitter_party": submitter_party.pk})
     # Until a handler is assigned, the roles that assign one are reminded.
-    for role in (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE):
-        notification_queue(case, "case_received", role=role)
+    notification_queue_roles(case, "case_received", (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE))
     return case
 
 

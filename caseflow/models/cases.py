@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,18 @@ class CaseCounter(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.year}: {self.last}"
+
+    @classmethod
+    def advance(cls, kind: str, year: int) -> int | None:
+        """The next number of `kind` in `year`, or None when the year has no counter yet.
+        One statement: the UPDATE takes the row's lock until commit and returns the number
+        it wrote, so no other transaction can be given it."""
+        table, last = (connection.ops.quote_name(n) for n in (cls._meta.db_table, "last"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {last} = {last} + 1 "
+                           f"WHERE kind = %s AND year = %s RETURNING {last}", [kind, year])
+            row = cursor.fetchone()
+        return row[0] if row else None
 
 
 # The states a case ends in (`policies.transitions.FINAL_STATES`), in one fixed order.
