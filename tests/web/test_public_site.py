@@ -55,6 +55,15 @@ def test_the_home_page_is_the_front_door(client):
     assert 'lang="zh-Hans"' in page and "投诉" in page
 
 
+def test_every_public_page_links_the_forms_the_policies_and_the_language_switch(client):
+    """The header and footer every page shares (their paths resolved once per process)."""
+    page = client.get("/privacy/").content.decode()
+    for link in ("/", "/complaint/", "/appeal/", "/dispute/", "/track/", "/procedure/",
+                 "/impartiality/", "/privacy/", "/staff/signin/"):
+        assert f'href="{link}"' in page, link
+    assert 'action="/i18n/setlang/"' in page
+
+
 def test_r8_02_the_procedure_is_published_in_chinese_and_english(client):
     """R8.02 (with R8.03, R8.08, R8.11, R8.13): the published 《申诉、投诉及争议工作流程》
     states the channels, the 7-working-day acceptance decision and notice, the written
