@@ -420,16 +420,28 @@ catalog caches, cost both ends more CPU than most requests' queries.
   EXISTS inside the recusal OR was costed as a probe per row, so PostgreSQL would not read
   rows in the list's order), indexes match the list's order per filter (kind/state, state,
   handler), the list reads only the columns it shows, token authentication reads the staff
-  member and their roles with the token (5 queries for the head's page, was 10).
-- **Searches** (`?q=宁波恒力`, `?q=核查` met; `?q=计量器具` 55 ms, `?q=恒` 73 ms, the project
-  office's `?q=计量器具` 75 ms p95, against 50; 100–110 ms and 4 s at the last run): the page and
-  the bounded count take a few milliseconds of SQL now (`?q=恒` was 3 s: the count read
-  every trigram index entry; it now reads the character-pair index, 8.7 ms, and the page
-  walks the list's order, 1.7 ms). What is left is per request: authentication, the
-  recusal's grounds, serializing 50 rows (about 15–20 ms of Python a request) on two
-  cores shared with the load generator. The project office's search adds its visibility
-  test to each matching row the count reads (58k rows, 24 ms): a cheaper per-row test for
-  3+ character terms is left.
+  member and their roles with the token. The ids the recusal and a narrower role's
+  visibility rest on travel as one array parameter of the column's type (`KeyAmong`):
+  the head has signed 500 engagements, and 500 placeholders cost the ORM and psycopg about
+  7 ms a request (page and count) to build and parse. A page of 50 rows is serialized
+  through getters prepared once per list (`ListRowSerializer`, 5.5 → 2.8 ms of CPU), each
+  row checked in a test against DRF's own representation.
+- **Searches** (`?q=计量器具`, `?q=宁波恒力`, `?q=核查` and the project office's `?q=计量器具` met;
+  **`?q=恒` 57 ms p95, not met**): terms of three characters or more compare the columns as
+  written (LIKE for terms without letter case, as Chinese is; ILIKE otherwise) over trigram
+  indexes built on the columns as written (migration 0031, concurrently): a walk over a
+  common term's rows no longer upper-cases every description it meets (the head's bounded
+  count of `计量器具`, which half the cases hold, 8.6 → 2.1 ms). The app's connections cost
+  random reads as in memory (`random_page_cost` 1.1, README: `DATABASE_RANDOM_PAGE_COST`):
+  at 4 the project office's count combined a bitmap of every case holding the term
+  (450k) with its own cases' index (24 ms); now it walks its own cases (1.8 ms). The grams'
+  statistics, which only choose how a short term is read, are read once in 5 minutes per
+  process, not on every search (2 ms). What limits `?q=恒`: 5% of the cases hold the
+  character (50,829 at 1M), and counting up to the bound (1,001) costs about 21 ms either
+  way: the grams' GIN index hands over all 50,829 entries (12.7 ms for the bitmap alone,
+  21 buffers: CPU per entry), and walking the table tests about 20,000 rows. Left to try: a
+  count bound that follows the term's share, or a cheaper structure for single characters;
+  lowering the bound (1,000, in the schema) was not done to meet the figure.
 - **Statistics** (no target): the counts by kind, scope and state still aggregate the
   year's cases (about 200k rows at 1M); the same kind of summary as the on-time figures,
   kept by `case_move`, is the fix left.
@@ -440,19 +452,24 @@ catalog caches, cost both ends more CPU than most requests' queries.
   migration 0026 in one UPDATE) and the partial index holds only misses not yet acted on;
   the morning digest read every case and CAPA task its people ever had (handler and owner
   indexes): partial indexes of open cases by handler and open tasks by owner now.
-- **Public intake** (target ≥ 1.5× django-helpdesk, **not met**): a submission now takes
-  17 statements instead of 28 (the tracking code's hash written with the case, no
-  savepoint around the one transaction, sessions in Redis when it is configured), and
-  both servers keep their connections. The CPU table of the intake section says where the
-  machine's time went per submission: Caseflow's gunicorn spends about three quarters
-  of django-helpdesk's (29 against 40 ms), PostgreSQL and the load generator about the
-  same for both, and a tenth of the two cores stays idle with 4 users, so the ratio
-  cannot reach 1.5 by queries alone: Django's request handling, the form's template
-  (a dozen fields, each through the field template) and the receipt page are most of
-  Caseflow's part. Left to try: rendering the form's fields without a template per field,
-  fewer middleware on the public pages. (The ratio moves with the machine: 1.11× in an
-  earlier run of the same code this session, 1.27× in this one.)
-- **Telegram delivery** (met: 28.1 a second, 23.6 at the last run): each message takes 8
+- **Public intake** (target ≥ 1.5× django-helpdesk, **not met**: 1.22× in this run; 1.43×
+  and 1.39× in two other runs of the same code on this machine the same evening): Caseflow's
+  gunicorn now spends about 0.6 of django-helpdesk's CPU on a submission (25.7 against
+  41.0 ms here; 29 against 40 at the last run). The form's field rows and widgets render
+  through Jinja2 (`SiteForm`, the same markup: the form page 7 → 4 ms of CPU), the
+  receipt shows the facts as filed from the session (no reading the case back), the case
+  counter advances in one `UPDATE … RETURNING`, the roles told of a new case get their rows
+  in one INSERT (13 statements a submission; 17 at the last run, 28 before), and the pages'
+  header and footer links are resolved once per process (ten `reverse()` calls were about a
+  millisecond a page). What limits the ratio now is not CPU: with 4 users and 2 sync
+  workers about a seventh of the two cores stays idle during Caseflow's run (a twelfth
+  during django-helpdesk's): each submission's wall time includes the commit's WAL flush
+  and the round trips to PostgreSQL and Redis, during which its worker waits, and with
+  less CPU a request those waits are a larger share. With both cores fully used the CPU
+  table's figures per submission (gunicorn, PostgreSQL and the load generator) would give
+  1.44× in this run and 1.56–1.57× in the other two. Committing without waiting for the flush would
+  lose a receipt already shown on a crash, so it was not done.
+- **Telegram delivery** (met: 28.7 a second, 28.1 at the last run): each message takes 8
   statements and 2 commits instead of 12 and 3, the relay hands each person's rows out
   in turn with everyone else's, waiting for a chat's turn no longer uses up a row's tries
   (it could fail a person's sixth reminder of a burst), the worker runs 8 pool processes
