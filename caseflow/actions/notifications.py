@@ -39,7 +39,7 @@ def notification_queue_roles(case: Case, template: str, roles: tuple[str, ...]) 
     """One outbox row for each of `roles` (whoever holds the role is told), written in one
     statement."""
     Notification.objects.bulk_create([
-        Notification(case=case, template=template, recipient_role=role, context={})
+        Notification(case=case, template=template, recipient_role=role)
         for role in roles])
 
 

@@ -140,6 +140,17 @@ def uncased(term: str) -> bool:
                and ch.upper() == ch == ch.lower() for ch in term)
 
 
+def any_column(columns: list[tuple[str, list]], test) -> tuple[str, list]:
+    """SQL true when `test` holds for any of the compiled `columns`: `test(column)` gives
+    its SQL and the parameters it adds after the column's own."""
+    tests, params = [], []
+    for column, column_params in columns:
+        sql, test_params = test(column)
+        tests.append(sql)
+        params += [*column_params, *test_params]
+    return "(" + " OR ".join(tests) + ")", params
+
+
 class ShortTermMatch(HasTextGram):
     """PostgreSQL: whether a case's number, subject or description contains a term of one
     or two characters, written for the query it is in, by one of two equal tests: the
@@ -159,15 +170,11 @@ class ShortTermMatch(HasTextGram):
             return super().as_sql(compiler, connection, **extra)
         *columns, (term, term_params) = [compiler.compile(e)
                                          for e in self.get_source_expressions()]
-        plain = uncased(self.term)
-        tests, params = [], []
-        for column, column_params in columns:
-            if plain:
-                tests.append(f"strpos({column}::text, {term}::text) > 0")
-            else:
-                tests.append(f"strpos(upper({column}::text), upper({term}::text)) > 0")
-            params += [*column_params, *term_params]
-        return "(" + " OR ".join(tests) + ")", params
+        if uncased(self.term):
+            return any_column(columns, lambda c: (f"strpos({c}::text, {term}::text) > 0",
+                                                  term_params))
+        return any_column(columns, lambda c: (
+            f"strpos(upper({c}::text), upper({term}::text)) > 0", term_params))
 
 
 class TextContains(Func):
@@ -185,12 +192,10 @@ class TextContains(Func):
         self.term = term
 
     def as_sql(self, compiler, connection, **extra):
-        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        columns = [compiler.compile(e) for e in self.get_source_expressions()]
         operator = "LIKE" if uncased(self.term) else "ILIKE"
         pattern = f"%{connection.ops.prep_for_like_query(self.term)}%"
-        tests = [f"{column}::text {operator} %s" for column, _ in compiled]
-        params = [p for _, column_params in compiled for p in [*column_params, pattern]]
-        return "(" + " OR ".join(tests) + ")", params
+        return any_column(columns, lambda c: (f"{c}::text {operator} %s", [pattern]))
 
 
 def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
