@@ -206,7 +206,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # --- Shared cache: sign-in throttles and lockouts count here, for every worker ----------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "caseflow.redis_cache.RedisCache",
                           "LOCATION": REDIS_URL, "KEY_PREFIX": "caseflow"}}
     # Sessions (staff sign-ins, a submitter's receipt and status page) in Redis: each
     # public submission's receipt otherwise writes and reads a database row twice.
