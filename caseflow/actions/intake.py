@@ -121,8 +121,10 @@ def check_submission(
     *, kind: str, channel: str, by_client: bool, anonymous: bool, appealed_decision: str,
     decision_received_on: dt.date | None, has_document: bool,
     appealed_case: Case | None = None, engagement: Engagement | None = None,
+    overrides=None,
 ) -> Deadline | None:
-    """What each kind of submission needs; returns an appeal's filing window (R8.08)."""
+    """What each kind of submission needs; returns an appeal's filing window (R8.08).
+    `overrides`: the calendar's, when the caller read them already."""
     if anonymous and kind != CaseKind.COMPLAINT:
         raise InvalidInput(gettext("Only a complaint may be anonymous."), rule="R8.06",
                            field="anonymous")
@@ -150,7 +152,8 @@ def check_submission(
         raise InvalidInput(gettext("An appeal received by letter or in person needs the written "
                                    "submission attached."),
                            rule="R8.08", field="submission_document")
-    return appeal_filing_deadline(decision_received_on, calendar_overrides())
+    return appeal_filing_deadline(
+        decision_received_on, overrides if overrides is not None else calendar_overrides())
 
 
 def filing_window_set(case: Case, window: Deadline | None) -> None:
@@ -215,12 +218,15 @@ def case_register(
         appealed_decision = appealed_decision.strip() or appealed_case.number
     elif engagement is not None:
         appealed_decision = appealed_decision.strip() or engagement.report_number
+    # Read before the case number is issued: the counter's row stays locked from then
+    # until commit, and every concurrent submission of the kind waits on it.
+    overrides = calendar_overrides()
     window = check_submission(
         kind=kind, channel=channel,
         by_client=is_client(submitter.organization), anonymous=submitter.anonymous,
         appealed_decision=appealed_decision, decision_received_on=decision_received_on,
         has_document=bool(submission_document), appealed_case=appealed_case,
-        engagement=engagement)
+        engagement=engagement, overrides=overrides)
 
     submitter_party = party_create(SUBMITTER_KIND[kind], submitter)
     respondent_party = party_create(Party.Kind.RESPONDENT, respondent) if respondent else None
@@ -238,7 +244,7 @@ def case_register(
     case_move(case, to_state=S.RECEIVED, action="received", actor=acting_user,
               actor_label="" if acting_user else "submitter",
               payload={"channel": channel, "filed_late": case.filed_late,
-                       "submitter_party": submitter_party.pk})
+                       "submitter_party": submitter_party.pk}, overrides=overrides)
     # Until a handler is assigned, the roles that assign one are reminded.
     notification_queue_roles(case, "case_received", (Role.DEPARTMENT_HEAD, Role.CLIENT_OFFICE))
     return case

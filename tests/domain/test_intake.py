@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from caseflow.actions.intake import (
@@ -21,7 +22,7 @@ from caseflow.errors import InvalidInput, RoleRequired
 from caseflow.models import Case, CaseNumberAlias, DeadlineKind, Notification
 from caseflow.selectors.cases import case_detail
 from caseflow.workdays import CHINA
-from tests.personas import commit, complaint
+from tests.personas import appeal, commit, complaint
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +41,19 @@ def test_numbers_per_kind_and_year_are_never_reused(people):
     year = first.received_at.astimezone(CHINA).year
     assert (first.number, second.number) == (f"TS-{year}-0001", f"TS-{year}-0002")
     assert case_number_issue("appeal", 2027) == "SS-2027-0001"
+
+
+def test_a_registration_reads_the_calendar_once_and_before_its_number(people):
+    """The counter's row stays locked from the number's issue until commit, so whatever
+    can be read first is: an appeal's filing window and its acceptance deadline come from
+    one reading of the calendar's overrides, taken before the number."""
+    with CaptureQueriesContext(connection) as registration:
+        appeal(people)
+    statements = [q["sql"] for q in registration.captured_queries]
+    calendar = [i for i, sql in enumerate(statements) if '"caseflow_calendaroverride"' in sql]
+    numbered = min(i for i, sql in enumerate(statements)
+                   if sql.startswith('UPDATE "caseflow_casecounter"'))
+    assert len(calendar) == 1 and calendar[0] < numbered, "\n".join(statements)
 
 
 def test_until_assigned_reminders_go_to_the_roles_that_assign(people):
