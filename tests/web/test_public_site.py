@@ -149,6 +149,31 @@ def test_each_field_row_marks_its_error_and_links_its_help(client):
     assert all(re.search(f'<p class="(help|error)"[^>]* id="{d}"', page) for d in described)
 
 
+@pytest.mark.parametrize("path, form", [("/complaint/", "ComplaintForm"),
+                                        ("/appeal/", "AppealForm"),
+                                        ("/dispute/", "DisputeForm")])
+def test_an_empty_form_is_the_same_page_in_each_language_from_its_rendered_rows(
+        client, path, form):
+    """The empty form's rows are rendered once per language: what every visitor is sent is
+    what rendering the empty form gives, in the visitor's language; a form given back is
+    rendered with what was typed, never from those rows."""
+    from django.utils import translation
+
+    from caseflow.web import forms
+
+    form_class = getattr(forms, form)
+    form_class.empty_rows.clear()
+    for language in ("zh-hans", "en", "zh-hans", "en"):
+        client.cookies["django_language"] = language
+        page = client.get(path).content.decode()
+        with translation.override(language):
+            assert form_class().rendered_rows() in page
+    assert {key[1] for key in form_class.empty_rows if key[0] is form_class} == {"zh-hans", "en"}
+    assert "Your name" in form_class.empty_rows[(form_class, "en", "id_%s", None)]
+    given_back = client.post(path, {"subject": "已填写的主题"}).content.decode()
+    assert 'value="已填写的主题"' in given_back and 'class="error"' in given_back
+
+
 def test_the_staff_sign_in_form_shows_its_fields_and_refusal(client):
     page = client.get("/staff/signin/").content.decode()
     assert 'name="username"' in page and 'type="password"' in page
