@@ -160,6 +160,33 @@ class Rebuilt:
 REBUILD_BATCH = 5000
 
 
+ROWS_WRITTEN_AT_ONCE = 1000
+
+
+def rows_write(model, rows: list, fields: list[str]) -> None:
+    """Save `fields` of `rows` (instances of `model`, a migration's historical one too).
+    PostgreSQL: an UPDATE joined to the rows' values, whose cost follows the rows. Django's
+    `bulk_update` sets each column to a CASE over every id of its batch, tested row by row:
+    a batch of 1,000 cost about 1.5 s, and the data migration 25 minutes at 1M cases."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, fields, batch_size=ROWS_WRITTEN_AT_ONCE)
+        return
+    meta, name = model._meta, connection.ops.quote_name
+    columns = [meta.pk, *(meta.get_field(f) for f in fields)]
+    row = "(" + ", ".join(f"%s::{c.db_type(connection)}" for c in columns) + ")"
+    assigned = ", ".join(f"{name(c.column)} = v.{name(c.column)}" for c in columns[1:])
+    key = name(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), ROWS_WRITTEN_AT_ONCE):
+            batch = rows[start:start + ROWS_WRITTEN_AT_ONCE]
+            cursor.execute(
+                f"UPDATE {name(meta.db_table)} AS t SET {assigned} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) "
+                f"AS v({', '.join(name(c.column) for c in columns)}) WHERE t.{key} = v.{key}",
+                [c.get_db_prep_save(getattr(r, c.attname), connection)
+                 for r in batch for c in columns])
+
+
 def stored_figures_rebuild(*, overrides: Overrides, today: dt.date, apps=None,
                            batch: int = REBUILD_BATCH) -> tuple[int, int]:
     """Recompute the figures stored on every case and cycle, a batch of rows per
@@ -186,7 +213,7 @@ def stored_figures_rebuild(*, overrides: Overrides, today: dt.date, apps=None,
                     case.working_days_to_acceptance = after.to_acceptance
                     case.working_days_to_closure = after.to_closure
                     wrong.append(case)
-            Cases.objects.bulk_update(wrong, CASE_FIGURE_FIELDS, batch_size=1000)
+            rows_write(Cases, wrong, CASE_FIGURE_FIELDS)
             cases_corrected += len(wrong)
             last = rows[-1].pk
     cycles = (Cycle.objects.select_for_update().filter(report_due_on__isnull=False)
@@ -201,7 +228,7 @@ def stored_figures_rebuild(*, overrides: Overrides, today: dt.date, apps=None,
             if verdict != cycle.report_counted:
                 cycle.report_counted = verdict
                 wrong.append(cycle)
-        Cycle.objects.bulk_update(wrong, ["report_counted"], batch_size=1000)
+        rows_write(Cycle, wrong, ["report_counted"])
         cycles_corrected = len(wrong)
     return cases_corrected, cycles_corrected
 
