@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from caseflow.actions.time_driven import run_due
-from caseflow.models import Case
+from caseflow.models import AnalysisCycle, CapaTask, Case
 from caseflow.workdays import CHINA
 from tests.personas import clock_at, complaint
 
@@ -87,13 +87,23 @@ def years_of_closed_cases(case: Case, count: int) -> None:
         for n in range(count))
 
 
+def years_of_done_tasks(cycle: AnalysisCycle, owner, count: int) -> None:
+    """Corrective-action tasks done long ago, `owner`'s: as with the cases, the shape the
+    open tasks' plan is chosen for."""
+    done = dt.datetime(2024, 3, 1, 9, 0, tzinfo=CHINA)
+    CapaTask.objects.bulk_create(
+        CapaTask(cycle=cycle, description=f"整改任务 {n}", owner=owner, assigned_by=owner,
+                 due_at=done, assigned_at=done, done_at=done)
+        for n in range(count))
+
+
 def plan_of(sql: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: show the path
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         # Statistics of the rows the test made: without them a partial index and a full
         # one over the same rows cost the same, and the tie falls either way.
-        cursor.execute("ANALYZE caseflow_case")
+        cursor.execute("ANALYZE caseflow_case, caseflow_capatask")
         cursor.execute("EXPLAIN " + sql)
         return "\n".join(row[0] for row in cursor.fetchall())
 
@@ -111,6 +121,7 @@ def test_r7_01_the_sweep_reads_only_misses_not_yet_acted_on_and_digests_only_ope
     years_of_closed_cases(case, 2000)
     morning = dt.datetime(2026, 11, 12, 9, 30, tzinfo=CHINA)  # after the miss, a digest
     sweep(morning)
+    years_of_done_tasks(AnalysisCycle.objects.get(), people.handler, 2000)
     _, queries = sweep(morning + dt.timedelta(minutes=5))
     missed = [q for q in queries if '"acceptance_missed"' in q and "FOR UPDATE" in q]
     open_cases = [q for q in queries if '"caseflow_case"."handler_id" IN (' in q]
