@@ -427,8 +427,8 @@ catalog caches, cost both ends more CPU than most requests' queries.
   through getters prepared once per list (`ListRowSerializer`, 5.5 → 2.8 ms of CPU), each
   row checked in a test against DRF's own representation.
 - **Searches** (met in this run; **`?q=恒` is at the target, not under it with a margin**: 49
-  ms p95 here, 56 and 51–56 ms in the runs of the same code on this machine in the hour
-  before): terms of three characters or more compare the
+  ms p95 here; 47–56 ms in eight more 20-second passes of the same code on this machine,
+  with warm workers, before and after this run): terms of three characters or more compare the
   columns as written (LIKE for terms without letter case, as Chinese is; ILIKE otherwise)
   over trigram indexes built on the columns as written (migration 0031, concurrently): a
   walk over a common term's rows no longer upper-cases every description it meets (the
