@@ -7,27 +7,29 @@ concurrently: a large table stays writable while they build."""
 from django.db import migrations
 
 COLUMNS = ("number", "subject", "description")
+# Each index of a column: its name and the expression it indexes.
+AS_WRITTEN = ("caseflow_case_{column}_trigram", "(({column})::text)")
+UPPER_CASED = ("caseflow_case_{column}_trgm", "(UPPER(({column})::text))")
+
+
+def indexes_replace(schema_editor, built, dropped):
+    """For each column, build the `built` index, then drop the `dropped` one."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in COLUMNS:
+        name, expression = (part.format(column=column) for part in built)
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} "
+                              f"ON caseflow_case USING gin ({expression} gin_trgm_ops)")
+        schema_editor.execute(
+            f"DROP INDEX CONCURRENTLY IF EXISTS {dropped[0].format(column=column)}")
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS caseflow_case_{column}_trigram "
-            f"ON caseflow_case USING gin ((({column})::text) gin_trgm_ops)")
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS caseflow_case_{column}_trgm")
+    indexes_replace(schema_editor, AS_WRITTEN, UPPER_CASED)
 
 
 def restore(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for column in COLUMNS:
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS caseflow_case_{column}_trgm "
-            f"ON caseflow_case USING gin ((UPPER(({column})::text)) gin_trgm_ops)")
-        schema_editor.execute(
-            f"DROP INDEX CONCURRENTLY IF EXISTS caseflow_case_{column}_trigram")
+    indexes_replace(schema_editor, UPPER_CASED, AS_WRITTEN)
 
 
 class Migration(migrations.Migration):
