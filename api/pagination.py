@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from api.strict import MAX_ID
+from caseflow.selectors.cases import count_up_to
 
 COUNT_BOUND = 1000
 
@@ -21,8 +22,7 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        rows = self.object_list.order_by().values("pk")[:COUNT_BOUND + 1]
-        return rows.count()
+        return count_up_to(self.object_list, COUNT_BOUND + 1)
 
     @cached_property
     def count(self) -> int:

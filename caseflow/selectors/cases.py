@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import time
@@ -9,7 +10,20 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.sql.where import AND, WhereNode
 from django.utils.translation import gettext as _
 
 from caseflow.actions.parties import PartyIdentity, party_identity_redacted
@@ -104,6 +118,9 @@ GRAM_TERM_LENGTH = 2
 # the larger share (1,000 matches within about 7,000 rows), else reads the index.
 GRAM_PAGE_WALK_SHARE = 0.01
 GRAM_COUNT_WALK_SHARE = 0.15
+# The ids of a block of cases in the grams' index by block (migration 0032 writes the same
+# number into its SQL function).
+GRAM_BLOCK_IDS = 100_000
 # A search matching more former numbers than this finds the cases of the first ones only.
 ALIASES_SEARCHED = 1000
 
@@ -177,6 +194,28 @@ class ShortTermMatch(HasTextGram):
             f"strpos(upper({c}::text), upper({term}::text)) > 0", term_params))
 
 
+class ShortTermInBlock(Func):
+    """PostgreSQL: whether a case whose id is in `block` (ids `block * GRAM_BLOCK_IDS` to
+    the next block's first) holds a term of one or two characters in its number, subject
+    or description, through the GIN index over `caseflow_text_grams_by_block` (migration
+    0032: the same grams, each prefixed by the case's block). Only that block's entries
+    are read: the bounded count asks the newest blocks first and stops at its bound
+    (`count_up_to`)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, term: str, block: Expression):
+        super().__init__(F("id"), F("number"), F("subject"), F("description"), block,
+                         Value(term))
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        *columns, block, term = (sql for sql, _ in compiled)
+        params = [p for _, params in compiled for p in params]
+        return (f"caseflow_text_grams_by_block({', '.join(columns)}) "
+                f"@> ARRAY[{block}::text || ':' || upper({term}::text)]", params)
+
+
 class TextContains(Func):
     """PostgreSQL: whether a case's number, subject or description contains a term of
     three characters or more, in the form the trigram indexes over those columns
@@ -207,8 +246,9 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     weighs walking the list against the index by the terms' statistics itself. A term of
     one or two characters (common in Chinese) has no trigram: `ShortTermMatch` reads the
     character grams' index (migration 0020) or tests rows as the list meets them, by how
-    common the term is. Former numbers (aliases, rare) are read first. SQLite tests
-    every row."""
+    common the term is. Former numbers (aliases, rare) are read first, for a term a
+    case number could hold. SQLite tests every row. A list counts a short term's cases
+    block by block (`count_up_to`)."""
     text = text.strip()
     if not text:
         return cases
@@ -221,11 +261,72 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
                                    count_walks=share >= GRAM_COUNT_WALK_SHARE))
     else:
         matches = Q(TextContains(text))
-    former = list(CaseNumberAlias.objects.filter(number__icontains=text)
-                  .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
-    if former:
-        matches |= Q(KeyAmong("id", former))
+    # A case number is Latin letters, digits and dashes: a term with a character of a
+    # script without letter case (Chinese) is in no former number.
+    if not any(unicodedata.category(ch) == "Lo" for ch in text):
+        former = list(CaseNumberAlias.objects.filter(number__icontains=text)
+                      .values_list("case_id", flat=True)[:ALIASES_SEARCHED])
+        if former:
+            matches |= Q(KeyAmong("id", former))
     return cases.filter(matches)
+
+
+# A short term's count block by block: the blocks from the newest down, each one's matching
+# rows (`arm`: the count's own query, its term asked of that block alone) until the bound.
+# OFFSET 0 keeps the arm a subquery run for each block in turn, newest first.
+COUNT_BY_BLOCK = """
+SELECT count(*) FROM (
+    SELECT 1 FROM generate_series((SELECT max(id) FROM caseflow_case) / %s, 0, -1)
+        AS counted_block(block)
+    CROSS JOIN LATERAL ({arm} OFFSET 0) AS arm
+    LIMIT %s
+) AS counted
+"""
+
+
+def count_up_to(rows: QuerySet, bound: int) -> int:
+    """How many rows `rows` holds, counted no further than `bound` (a list's count).
+
+    A case search for a short term that the count reads through the grams' index would
+    gather every case holding it before counting the first: a character in 5% of a
+    million cases is 50,000 index entries, and the heap pages they point to sorted, for a
+    count that stops at a thousand. PostgreSQL counts it instead in blocks of case ids,
+    newest first, each block reading only its own entries (`ShortTermInBlock`), and stops
+    at the bound. Every other count is the rows' own, under the same LIMIT."""
+    rows = rows.order_by().values("pk")
+    path = short_term_conjunct(rows.query.where) if connection.vendor == "postgresql" else None
+    if not path:
+        return rows[:bound].count()
+    arm = rows.all()
+    node = arm.query.where  # the clone's where nodes are its own, their lookups shared
+    *parents, last = path
+    for index in parents:
+        node = node.children[index]
+    lookup = copy.copy(node.children[last])
+    block = RawSQL("counted_block.block", [], output_field=BigIntegerField())
+    lookup.lhs = ShortTermInBlock(lookup.lhs.term, block).resolve_expression(arm.query)
+    node.children[last] = lookup
+    sql, params = arm.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_BY_BLOCK.format(arm=sql), [GRAM_BLOCK_IDS, *params, bound])
+        return cursor.fetchone()[0]
+
+
+def short_term_conjunct(where: WhereNode) -> list[int] | None:
+    """Where, among the conditions that all must hold (not under an OR or a NOT), a short
+    term's test the count reads through the grams' index is: the indexes of the children
+    leading to it."""
+    if where.connector != AND or where.negated:
+        return None
+    for index, child in enumerate(where.children):
+        if isinstance(child, WhereNode):
+            deeper = short_term_conjunct(child)
+            if deeper is not None:
+                return [index, *deeper]
+        elif (isinstance(getattr(child, "lhs", None), ShortTermMatch)
+              and child.rhs is True and not child.lhs.count_walks):
+            return [index]
+    return None
 
 
 # "Due soon" as the dashboard counts it: within this many working days.

@@ -229,3 +229,150 @@ def test_the_grams_statistics_are_read_once_a_period_not_per_search(monkeypatch)
         cases.gram_share("碳")
     assert (len(first), len(within), len(after)) == (1, 0, 1)
     assert "pg_stats" in first[0]["sql"]
+
+
+# --- the bounded count of a short term, block by block -----------------------------------
+
+@pytest.fixture
+def next_case_in_block():
+    """Moves the next case's id to the start of a block of the grams' index by block (and
+    the id sequence back afterwards): cases in blocks apart without a hundred thousand."""
+    from caseflow.selectors.cases import GRAM_BLOCK_IDS
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('caseflow_case', 'id')")
+        [sequence] = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        saved = cursor.fetchone()
+
+    def move(block: int) -> None:
+        if block == 0:  # where a test's ids start
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s, false)", [sequence, block * GRAM_BLOCK_IDS])
+
+    yield move
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(%s, %s, %s)", [sequence, *saved])
+
+
+def handled_by(people, case):
+    from caseflow.actions.intake import case_accept, case_assign
+    from tests.personas import commit
+
+    commit(case, people.head, people.handler)
+    case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    return case_assign(case=case, handler=people.handler, acting_user=people.head)
+
+
+@pytest.fixture
+def carbon_in_blocks(people, next_case_in_block):
+    """碳 in cases of blocks 0, 1 (twice) and 3, none in block 2; Liu Yang (project
+    office) handles the one of block 0 and one of block 1."""
+    carbon = []
+    for block in (0, 1, None, 3):  # None: the next id, in the same block
+        if block is not None:
+            next_case_in_block(block)
+        carbon.append(registered(people, "碳排放核查", "二氧化碳排放量。"))
+    registered(people, "计量器具未按期检定", "检定证书过期。")  # block 3, no 碳
+    handled_by(people, carbon[0])
+    handled_by(people, carbon[2])
+    return carbon
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_a_short_terms_count_is_the_same_counted_block_by_block(people, carbon_in_blocks):
+    """For every bound and every viewer: the count block by block, newest first, is the
+    count of every match up to the bound."""
+    from caseflow.selectors.cases import cases_for_staff, cases_matching, count_up_to
+
+    assert [case.pk // 100_000 for case in carbon_in_blocks] == [0, 1, 1, 3]
+    for staff, visible in ((people.head, 4), (people.handler, 2)):
+        found = cases_matching(cases_for_staff(staff), "碳")
+        assert found.count() == visible
+        for bound in range(1, 7):
+            assert count_up_to(found, bound) == min(visible, bound), (staff, bound)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.parametrize("bound, blocks_read", [(1, 1), (2, 3), (3, 3), (4, 4), (9, 4)])
+def test_a_short_terms_count_reads_the_index_a_block_at_a_time_newest_first(
+        people, carbon_in_blocks, bound, blocks_read):
+    """Each block's entries through the index by block (not every case holding the term
+    at once), from the newest block down, and no further than the bound needs: 碳 is in
+    blocks 3, 1 (twice) and 0."""
+    from django.test.utils import CaptureQueriesContext
+
+    from caseflow.selectors.cases import cases_for_staff, cases_matching, count_up_to
+
+    found = cases_matching(cases_for_staff(people.head), "碳")
+    with CaptureQueriesContext(connection) as queries:
+        count_up_to(found, bound)
+    [count] = [q["sql"] for q in queries.captured_queries if "count(*)" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: show the path
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + count)
+        [[plan]] = cursor.fetchone()
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    read = {node["Node Type"]: node for node in nodes(plan["Plan"])}
+    assert read["Bitmap Index Scan"]["Index Name"] == "caseflow_case_text_grams_by_block"
+    assert read["Function Scan"]["Actual Rows"] == blocks_read
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_the_blocks_of_the_index_are_the_blocks_the_count_asks_for():
+    """Migration 0032's SQL function and GRAM_BLOCK_IDS agree on where a block starts."""
+    from caseflow.selectors.cases import GRAM_BLOCK_IDS
+
+    with connection.cursor() as cursor:
+        for pk, block in ((GRAM_BLOCK_IDS - 1, 0), (GRAM_BLOCK_IDS, 1),
+                          (3 * GRAM_BLOCK_IDS + 7, 3)):
+            cursor.execute("SELECT caseflow_text_grams_by_block(%s, %s, '', '')",
+                           [pk, "ts碳"])
+            [grams] = cursor.fetchone()
+            assert {f"{block}:T", f"{block}:TS", f"{block}:碳", f"{block}:S碳"} <= set(grams)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+@pytest.mark.parametrize("bound", [1, 2, 3, 4, 5])
+def test_a_count_whose_term_is_also_in_a_former_number_counts_each_case_once(
+        people, api, client_authority, next_case_in_block, bound, monkeypatch):
+    """A case found both by a former number and by its text is one case, whichever block
+    it is in: such a count is not split by block (an arm per block would find the former
+    number's case in each)."""
+    from api import pagination
+    from caseflow.actions.intake import case_correct_kind
+    from tests.personas import commit
+
+    monkeypatch.setattr(pagination, "COUNT_BOUND", bound)
+    cases = []
+    for block in (0, 1, 2):
+        next_case_in_block(block)
+        # filed by a client: its kind may be corrected to a dispute (R8.12)
+        cases.append(registered(people, "现场核查不规范", "核查组未到现场。", client_authority))
+    commit(cases[0], people.office)
+    case_correct_kind(case=cases[0], kind="dispute", acting_user=people.office, reason="更正")
+    body = api(people.head).get("/api/cases/", {"q": "ts"}).json()
+    assert (body["count"], body["count_exact"]) == (min(3, bound), 3 <= bound)
+
+
+def test_a_chinese_term_is_not_looked_for_among_former_numbers(people, api, texts):
+    """A case number is Latin letters, digits and dashes: a term with a Chinese character
+    skips the former numbers' query; a Latin one still asks it."""
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(people.head)
+    for term, asked in (("碳", False), ("核查", False), ("ts", True), ("TS-2", True)):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/api/cases/", {"q": term})
+        read = any("caseflow_casenumberalias" in q["sql"] for q in queries.captured_queries)
+        assert read is asked, term
