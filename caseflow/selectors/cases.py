@@ -118,6 +118,10 @@ GRAM_TERM_LENGTH = 2
 # the larger share (1,000 matches within about 7,000 rows), else reads the index.
 GRAM_PAGE_WALK_SHARE = 0.01
 GRAM_COUNT_WALK_SHARE = 0.15
+# A count that reads the index does so a block of cases at a time (`count_up_to`) from this
+# share: below it the term's entries are few (10,000 at a million cases), and reading them
+# at once costs less than a probe of every block.
+GRAM_BLOCK_COUNT_SHARE = 0.01
 # The ids of a block of cases in the grams' index by block (migration 0032 writes the same
 # number into its SQL function).
 GRAM_BLOCK_IDS = 100_000
@@ -174,11 +178,14 @@ class ShortTermMatch(HasTextGram):
     grams' index (every case holding the term, in no order) or a substring test of each
     row as the query meets it (cheap, but row by row). A query for the first rows in an
     order (a page) tests rows when `page_walks`; any other (the bounded count, an export)
-    when `count_walks`; otherwise each reads the index."""
+    when `count_walks`; otherwise each reads the index. A list's count that reads the
+    index reads it a block of cases at a time when `count_by_block` (`count_up_to`)."""
 
-    def __init__(self, term: str, *, page_walks: bool, count_walks: bool):
+    def __init__(self, term: str, *, page_walks: bool, count_walks: bool,
+                 count_by_block: bool = False):
         super().__init__(term)
         self.term, self.page_walks, self.count_walks = term, page_walks, count_walks
+        self.count_by_block = count_by_block and not count_walks
 
     def as_sql(self, compiler, connection, **extra):
         query = compiler.query
@@ -258,7 +265,8 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     elif len(text) <= GRAM_TERM_LENGTH:
         share = gram_share(text)
         matches = Q(ShortTermMatch(text, page_walks=share >= GRAM_PAGE_WALK_SHARE,
-                                   count_walks=share >= GRAM_COUNT_WALK_SHARE))
+                                   count_walks=share >= GRAM_COUNT_WALK_SHARE,
+                                   count_by_block=share >= GRAM_BLOCK_COUNT_SHARE))
     else:
         matches = Q(TextContains(text))
     # A case number is Latin letters, digits and dashes: a term with a character of a
@@ -287,12 +295,13 @@ SELECT count(*) FROM (
 def count_up_to(rows: QuerySet, bound: int) -> int:
     """How many rows `rows` holds, counted no further than `bound` (a list's count).
 
-    A case search for a short term that the count reads through the grams' index would
-    gather every case holding it before counting the first: a character in 5% of a
+    A case search for a common short term that the count reads through the grams' index
+    would gather every case holding it before counting the first: a character in 5% of a
     million cases is 50,000 index entries, and the heap pages they point to sorted, for a
     count that stops at a thousand. PostgreSQL counts it instead in blocks of case ids,
     newest first, each block reading only its own entries (`ShortTermInBlock`), and stops
-    at the bound. Every other count is the rows' own, under the same LIMIT."""
+    at the bound (`ShortTermMatch.count_by_block`). Every other count is the rows' own,
+    under the same LIMIT."""
     rows = rows.order_by().values("pk")
     path = short_term_conjunct(rows.query.where) if connection.vendor == "postgresql" else None
     if not path:
@@ -324,7 +333,7 @@ def short_term_conjunct(where: WhereNode) -> list[int] | None:
             if deeper is not None:
                 return [index, *deeper]
         elif (isinstance(getattr(child, "lhs", None), ShortTermMatch)
-              and child.rhs is True and not child.lhs.count_walks):
+              and child.rhs is True and child.lhs.count_by_block):
             return [index]
     return None
 

@@ -266,9 +266,13 @@ def handled_by(people, case):
 
 
 @pytest.fixture
-def carbon_in_blocks(people, next_case_in_block):
+def carbon_in_blocks(people, next_case_in_block, monkeypatch):
     """碳 in cases of blocks 0, 1 (twice) and 3, none in block 2; Liu Yang (project
-    office) handles the one of block 0 and one of block 1."""
+    office) handles the one of block 0 and one of block 1. Counted block by block however
+    rare the statistics call it."""
+    from caseflow.selectors import cases
+
+    monkeypatch.setattr(cases, "GRAM_BLOCK_COUNT_SHARE", 0)
     carbon = []
     for block in (0, 1, None, 3):  # None: the next id, in the same block
         if block is not None:
@@ -327,6 +331,27 @@ def test_a_short_terms_count_reads_the_index_a_block_at_a_time_newest_first(
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+@pytest.mark.parametrize("share, by_block", [(0.005, False), (0.05, True), (0.2, False)])
+def test_only_a_common_short_terms_count_is_read_block_by_block(
+        people, carbon_in_blocks, monkeypatch, share, by_block):
+    """A rare term's few entries are read at once (a probe of every block would cost more);
+    a very common one's count walks the list; in between, block by block. The same count
+    each way."""
+    from django.test.utils import CaptureQueriesContext
+
+    from caseflow.selectors import cases
+
+    monkeypatch.setattr(cases, "GRAM_BLOCK_COUNT_SHARE", 0.01)
+    monkeypatch.setattr(cases, "gram_share", lambda term: share)
+    found = cases.cases_matching(cases.cases_for_staff(people.head), "碳")
+    with CaptureQueriesContext(connection) as queries:
+        assert cases.count_up_to(found, 3) == 3
+    [count] = [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
+    assert ("generate_series" in count) is by_block
+
+
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
 def test_the_blocks_of_the_index_are_the_blocks_the_count_asks_for():
     """Migration 0032's SQL function and GRAM_BLOCK_IDS agree on where a block starts."""
@@ -353,7 +378,10 @@ def test_a_count_whose_term_is_also_in_a_former_number_counts_each_case_once(
     from caseflow.actions.intake import case_correct_kind
     from tests.personas import commit
 
+    from caseflow.selectors import cases as case_selectors
+
     monkeypatch.setattr(pagination, "COUNT_BOUND", bound)
+    monkeypatch.setattr(case_selectors, "GRAM_BLOCK_COUNT_SHARE", 0)
     cases = []
     for block in (0, 1, 2):
         next_case_in_block(block)
