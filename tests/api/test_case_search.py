@@ -376,9 +376,8 @@ def test_a_count_whose_term_is_also_in_a_former_number_counts_each_case_once(
     number's case in each)."""
     from api import pagination
     from caseflow.actions.intake import case_correct_kind
-    from tests.personas import commit
-
     from caseflow.selectors import cases as case_selectors
+    from tests.personas import commit
 
     monkeypatch.setattr(pagination, "COUNT_BOUND", bound)
     monkeypatch.setattr(case_selectors, "GRAM_BLOCK_COUNT_SHARE", 0)
