@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from caseflow.actions.intake import PartyDetails, case_register
+from caseflow.actions.intake import PartyDetails, case_accept, case_assign, case_register
 from caseflow.actions.staff import declaration_sign, staff_create
 from caseflow.models import (
     CaseKind,
@@ -71,6 +71,14 @@ def commit(case, *staff: Staff) -> None:
     """Each signs the per-case commitment for `case` (R9.01)."""
     for s in staff:
         declaration_sign(staff=s, kind=Declaration.Kind.CASE, case=case)
+
+
+def handled(people, case):
+    """`case` accepted by the head and assigned to Liu Yang (project office), both having
+    signed its commitment (R9.01)."""
+    commit(case, people.head, people.handler)
+    case_accept(case=case, acting_user=people.head, action_to_take="调查")
+    return case_assign(case=case, handler=people.handler, acting_user=people.head)
 
 
 @pytest.fixture

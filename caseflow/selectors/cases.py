@@ -90,6 +90,12 @@ def cases_for_staff(staff: Staff) -> QuerySet[Case]:
     return cases.order_by(F("due_at").asc(nulls_last=True), "number")
 
 
+def sources_compiled(expression: Func, compiler) -> tuple[list[str], list]:
+    """The SQL of each of `expression`'s sources, and all their parameters in order."""
+    compiled = [compiler.compile(e) for e in expression.get_source_expressions()]
+    return [sql for sql, _ in compiled], [p for _, params in compiled for p in params]
+
+
 class HasTextGram(Func):
     """PostgreSQL: whether a case's number, subject or description contains a term of one or
     two characters, through the GIN index over `caseflow_text_grams` (migration 0020: the
@@ -101,10 +107,8 @@ class HasTextGram(Func):
         super().__init__(F("number"), F("subject"), F("description"), Value(term))
 
     def as_sql(self, compiler, connection, **extra):
-        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
-        number, subject, description, term = (sql for sql, _ in compiled)
-        params = [p for _, params in compiled for p in params]
-        return (f"caseflow_text_grams({number}, {subject}, {description}) "
+        (*columns, term), params = sources_compiled(self, compiler)
+        return (f"caseflow_text_grams({', '.join(columns)}) "
                 f"@> ARRAY[upper({term}::text)]", params)
 
 
@@ -216,9 +220,7 @@ class ShortTermInBlock(Func):
                          Value(term))
 
     def as_sql(self, compiler, connection, **extra):
-        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
-        *columns, block, term = (sql for sql, _ in compiled)
-        params = [p for _, params in compiled for p in params]
+        (*columns, block, term), params = sources_compiled(self, compiler)
         return (f"caseflow_text_grams_by_block({', '.join(columns)}) "
                 f"@> ARRAY[{block}::text || ':' || upper({term}::text)]", params)
 
@@ -303,38 +305,34 @@ def count_up_to(rows: QuerySet, bound: int) -> int:
     at the bound (`ShortTermMatch.count_by_block`). Every other count is the rows' own,
     under the same LIMIT."""
     rows = rows.order_by().values("pk")
-    path = short_term_conjunct(rows.query.where) if connection.vendor == "postgresql" else None
-    if not path:
+    arm = rows.all()  # its where nodes are its own (their lookups are shared)
+    found = short_term_conjunct(arm.query.where) if connection.vendor == "postgresql" else None
+    if found is None:
         return rows[:bound].count()
-    arm = rows.all()
-    node = arm.query.where  # the clone's where nodes are its own, their lookups shared
-    *parents, last = path
-    for index in parents:
-        node = node.children[index]
-    lookup = copy.copy(node.children[last])
+    node, index = found
+    lookup = copy.copy(node.children[index])
     block = RawSQL("counted_block.block", [], output_field=BigIntegerField())
     lookup.lhs = ShortTermInBlock(lookup.lhs.term, block).resolve_expression(arm.query)
-    node.children[last] = lookup
+    node.children[index] = lookup
     sql, params = arm.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(COUNT_BY_BLOCK.format(arm=sql), [GRAM_BLOCK_IDS, *params, bound])
         return cursor.fetchone()[0]
 
 
-def short_term_conjunct(where: WhereNode) -> list[int] | None:
+def short_term_conjunct(where: WhereNode) -> tuple[WhereNode, int] | None:
     """Where, among the conditions that all must hold (not under an OR or a NOT), a short
-    term's test the count reads through the grams' index is: the indexes of the children
-    leading to it."""
+    term's test the count reads block by block is: its node and its index there."""
     if where.connector != AND or where.negated:
         return None
     for index, child in enumerate(where.children):
         if isinstance(child, WhereNode):
-            deeper = short_term_conjunct(child)
-            if deeper is not None:
-                return [index, *deeper]
+            found = short_term_conjunct(child)
+            if found is not None:
+                return found
         elif (isinstance(getattr(child, "lhs", None), ShortTermMatch)
               and child.rhs is True and child.lhs.count_by_block):
-            return [index]
+            return where, index
     return None
 
 

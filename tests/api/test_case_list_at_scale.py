@@ -13,11 +13,11 @@ from rest_framework.serializers import ModelSerializer
 
 from api import pagination
 from api.serializers import CaseFileSerializer, CaseListSerializer
-from caseflow.actions.intake import PartyDetails, case_accept, case_assign
+from caseflow.actions.intake import PartyDetails
 from caseflow.models import Case
 from caseflow.selectors import cases as case_selectors
 from caseflow.selectors.cases import cases_for_staff
-from tests.personas import commit, complaint
+from tests.personas import commit, complaint, handled
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +67,7 @@ def test_the_schema_says_what_count_means():
 
 
 def handled_case(people, **kw):
-    case = complaint(people, **kw)
-    commit(case, people.head, people.handler)
-    case_accept(case=case, acting_user=people.head, action_to_take="调查")
-    return case_assign(case=case, handler=people.handler, acting_user=people.head)
+    return handled(people, complaint(people, **kw))
 
 
 def list_sql(client, **query) -> str:

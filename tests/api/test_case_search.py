@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from tests.personas import complaint
+from tests.personas import complaint, handled
 
 pytestmark = pytest.mark.django_db
 
@@ -256,15 +256,6 @@ def next_case_in_block():
         cursor.execute("SELECT setval(%s, %s, %s)", [sequence, *saved])
 
 
-def handled_by(people, case):
-    from caseflow.actions.intake import case_accept, case_assign
-    from tests.personas import commit
-
-    commit(case, people.head, people.handler)
-    case_accept(case=case, acting_user=people.head, action_to_take="调查")
-    return case_assign(case=case, handler=people.handler, acting_user=people.head)
-
-
 @pytest.fixture
 def carbon_in_blocks(people, next_case_in_block, monkeypatch):
     """碳 in cases of blocks 0, 1 (twice) and 3, none in block 2; Liu Yang (project
@@ -279,8 +270,8 @@ def carbon_in_blocks(people, next_case_in_block, monkeypatch):
             next_case_in_block(block)
         carbon.append(registered(people, "碳排放核查", "二氧化碳排放量。"))
     registered(people, "计量器具未按期检定", "检定证书过期。")  # block 3, no 碳
-    handled_by(people, carbon[0])
-    handled_by(people, carbon[2])
+    handled(people, carbon[0])
+    handled(people, carbon[2])
     return carbon
 
 
