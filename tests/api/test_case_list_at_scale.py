@@ -161,3 +161,23 @@ def test_a_list_row_shows_what_drfs_own_representation_shows(people, engagement,
     file = CaseFileSerializer(context={"request": None})
     for case in rows:
         assert file.to_representation(case) == ModelSerializer.to_representation(file, case)
+
+
+def test_a_list_builds_its_fields_once_not_for_every_page(people, monkeypatch):
+    """A page's rows are read through getters prepared once per serializer class; the
+    case file, whose method fields read the serializer they are bound to, builds its
+    own. Both still show times in the request's time zone."""
+    case = complaint(people)
+    assert CaseListSerializer([case], many=True).data[0]["id"] == case.pk
+    built = []
+    get_fields = ModelSerializer.get_fields
+    monkeypatch.setattr(ModelSerializer, "get_fields",
+                        lambda self: built.append(type(self).__name__) or get_fields(self))
+    with timezone.override("UTC"):
+        in_utc = CaseListSerializer([case], many=True).data[0]["received_at"]
+    with timezone.override("Asia/Shanghai"):
+        in_china = CaseListSerializer([case], many=True).data[0]["received_at"]
+        assert CaseFileSerializer(case, context={"request": None}).data["id"] == case.pk
+    assert built == ["CaseFileSerializer"]
+    assert in_utc != in_china
+    assert dt.datetime.fromisoformat(in_utc) == dt.datetime.fromisoformat(in_china)
