@@ -6,7 +6,7 @@ bench/RESULTS.md.
 For `--size` cases and for a tenth of them (the sweep's two sizes) it seeds a PostgreSQL
 database each (bench/seed.py, COPY, reproducible: `--seed`, `--until`; an existing one
 seeded with the same parameters is kept), times the deadline sweep there with nothing
-due, then serves the large one with gunicorn and sends each request of SCENARIOS for
+due, then serves each with gunicorn and sends each request of SCENARIOS for
 `--seconds` with locust headless (one user, one request after another, on loopback),
 as the department head and as the project office (a narrower visibility). Every check
 stays on (bench/settings.py is the production settings on loopback). Query counts come
@@ -231,31 +231,15 @@ def main() -> None:
                                        args.until.isoformat()],
                                       env=environment(url), capture=True))
 
-    url = database_url(args.size)
-    env = environment(url)
-    probe = json.loads(run([PYTHON, "bench/probe.py", "tokens"], env=env, capture=True))
-    scenarios = [{"name": n, "user": u,
-                  "path": p.format(case=probe["case"], year=args.until.year),
-                  "target": t, "what": w} for n, u, p, t, w in SCENARIOS]
-    counts = json.loads(run([PYTHON, "bench/probe.py", "queries", "--scenarios",
-                             json.dumps(scenarios)], env=env, capture=True))
-    server, port = serve(url)
-    try:
-        results = {}
-        for s in scenarios:
-            print(f"== {s['name']}: {s['path']}", flush=True)
-            results[s["name"]] = load(port, s["name"], s["path"], probe["tokens"][s["user"]],
-                                      args.seconds)
-            print(f"   {results[s['name']]}", flush=True)
-        rss = worker_peak_rss(server)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # Every request at both sizes: how its time grows with the table.
+    scenarios, results, counts, rss = requests_at(args.size, args.until, args.seconds)
+    _, results_small, _, _ = requests_at(small, args.until, args.seconds)
     report = {"started": started.isoformat(timespec="seconds"), "size": args.size,
               "small": small, "seed": args.seed, "until": args.until.isoformat(),
               "seconds": args.seconds, "seeds": seeds, "sweeps": sweeps,
               "conn_max_age": CONN_MAX_AGE,
               "scenarios": scenarios, "results": results, "queries": counts,
+              "results_small": results_small,
               "worker_peak_rss_kib": rss, "machine": machine()}
     if args.only == "requests":  # intake and delivery as the last run measured them
         last = OUT / "report.json"
@@ -271,6 +255,33 @@ def main() -> None:
     (OUT / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     (ROOT / "bench" / "RESULTS.md").write_text(results_markdown(report))
     print("== bench/RESULTS.md written", flush=True)
+
+
+def requests_at(size: int, until: dt.datetime, seconds: int) -> tuple[list, dict, dict, list]:
+    """Every scenario against the database of `size` cases under gunicorn: the scenarios
+    (with this database's case), locust's figures, the query counts and the workers'
+    peak memory."""
+    url = database_url(size)
+    env = environment(url)
+    probe = json.loads(run([PYTHON, "bench/probe.py", "tokens"], env=env, capture=True))
+    scenarios = [{"name": n, "user": u,
+                  "path": p.format(case=probe["case"], year=until.year),
+                  "target": t, "what": w} for n, u, p, t, w in SCENARIOS]
+    counts = json.loads(run([PYTHON, "bench/probe.py", "queries", "--scenarios",
+                             json.dumps(scenarios)], env=env, capture=True))
+    server, port = serve(url)
+    try:
+        results = {}
+        for s in scenarios:
+            print(f"== {size:,} cases, {s['name']}: {s['path']}", flush=True)
+            results[s["name"]] = load(port, s["name"], s["path"], probe["tokens"][s["user"]],
+                                      seconds)
+            print(f"   {results[s['name']]}", flush=True)
+        rss = worker_peak_rss(server)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return scenarios, results, counts, rss
 
 
 def delivery_figures() -> dict:
@@ -289,6 +300,10 @@ def machine() -> dict:
                  ".execute('show server_version').fetchone()[0])",
                  database_url(0).rsplit("/", 1)[0] + "/postgres"],
                 text=True, capture_output=True).stdout.strip()}
+
+
+def short(size: int) -> str:
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size // 1000}k"
 
 
 def ms(value: float | None) -> str:
@@ -319,17 +334,22 @@ def results_markdown(r: dict) -> str:
            "the requests again after the database's VACUUM." if r.get("carried_from")
            else ""),
         "",
-        f"## Requests at {size:,} cases",
+        f"## Requests at {small:,} and {size:,} cases",
         "",
-        "| request | p50 | p95 | requests | queries | body | target (p95 at 1M) |",
-        "|---|---|---|---|---|---|---|",
+        f"p50 and p95 at each size; the requests sent, the queries and the body at {size:,}.",
+        "",
+        f"| request | p50 at {short(small)} | p95 at {short(small)} | p50 at {short(size)} "
+        f"| p95 at {short(size)} | requests | queries | body | target (p95 at 1M) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in r["scenarios"]:
         res, q = r["results"][s["name"]], r["queries"][s["name"]]
+        at_small = r.get("results_small", {}).get(s["name"], {})
         target = f"≤ {s['target']} ms" if s["target"] else "–"
-        failed = f" ({res['failures']} failed)" if res["failures"] else ""
-        lines.append(f"| {s['what']} | {ms(res['p50'])} | {ms(res['p95'])} | "
-                     f"{res['requests']}{failed} | {q['queries']} | "
+        failed = sum(x.get("failures", 0) for x in (res, at_small))
+        lines.append(f"| {s['what']} | {ms(at_small.get('p50'))} | {ms(at_small.get('p95'))} "
+                     f"| **{ms(res['p50'])}** | **{ms(res['p95'])}** | {res['requests']}"
+                     f"{f' ({failed} failed)' if failed else ''} | {q['queries']} | "
                      f"{q['bytes'] / 1024:.1f} KB | {target} |")
     s1, s2 = r["sweeps"][str(small)] if str(small) in r["sweeps"] else r["sweeps"][small], \
         r["sweeps"][str(size)] if str(size) in r["sweeps"] else r["sweeps"][size]
