@@ -374,15 +374,21 @@ def reminder_message(notification: Notification) -> Message:
 
 def digest_message(notification: Notification) -> Message:
     """One message a working morning: the person's cases due soon and overdue."""
-    return digest_of(notification.context.get("items", []))
+    context = notification.context
+    return digest_of(context.get("items", []), soon=context.get("soon"),
+                     overdue=context.get("overdue"))
 
 
-def digest_of(items: list[dict]) -> Message:
-    """A digest of `items` (the sweep's digest items), in the active language; the
-    bot's /digest says the same on demand."""
-    overdue = sum(1 for item in items if item.get("overdue"))
+def digest_of(items: list[dict], *, soon: int | None = None,
+              overdue: int | None = None) -> Message:
+    """A digest of `items` (the sweep's most urgent digest items), in the active language,
+    with how many there are in all (`soon`, `overdue`; a digest queued before they were
+    kept has all its items); the bot's /digest says the same on demand."""
+    if overdue is None or soon is None:
+        overdue = sum(1 for item in items if item.get("overdue"))
+        soon = len(items) - overdue
     subject = (gettext("Your cases today: %(soon)s due soon, %(overdue)s overdue")
-               % {"soon": len(items) - overdue, "overdue": overdue})
+               % {"soon": soon, "overdue": overdue})
     lines = []
     for item in items:
         stage = item.get("stage", "")
@@ -400,6 +406,9 @@ def digest_of(items: list[dict]) -> Message:
         lines.append("- " + " · ".join(p for p in parts if p))
         if item.get("case_id"):
             lines.append("  " + staff_case_link(item["case_id"]))
+    if (more := soon + overdue - len(items)) > 0:
+        lines += ["", gettext("…and %(more)s more: the staff pages list them all.")
+                  % {"more": more}]
     text = "\n".join([gettext("Your cases due soon and overdue:"), "", *lines])
     return Message(subject=subject, text=text)
 

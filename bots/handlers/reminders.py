@@ -17,11 +17,11 @@ from caseflow.models import Staff
 
 
 def digest_text(staff: Staff) -> str:
-    items = digest_today(staff, now=timezone.now())
-    if not items:
+    today = digest_today(staff, now=timezone.now())
+    if not today.total:
         return _("Nothing of yours is overdue or due within two working days: no digest "
                  "today.")
-    message = digest_of(items)
+    message = digest_of(today.items, soon=today.soon, overdue=today.overdue)
     return f"{message.subject}\n\n{message.text}"
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import OuterRef, Subquery
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -462,46 +463,104 @@ def reminder_acknowledge(*, notification: Notification,
     return acknowledgement
 
 
+# A digest is read on a phone each working morning: the most urgent items, the rest
+# counted. Someone with thousands overdue still gets a readable message, and the sweep
+# reads a bounded number of rows per person, not every item they ever let slip.
+DIGEST_ITEMS_SHOWN = 30
+
+
+@dataclass
+class Digest:
+    """A person's items for the digest: the most urgent (`items`, soonest first) and how
+    many there are in all, overdue and due soon."""
+    items: list[dict] = field(default_factory=list)
+    soon: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.soon + self.overdue
+
+
+def most_urgent(rows, owner: str, order: list[str], shown: int):
+    """The first `shown` of `rows` by `order`, for each value of `owner`."""
+    return rows.annotate(urgency=models.Window(
+        RowNumber(), partition_by=models.F(owner),
+        order_by=[models.F(column).asc() for column in order])).filter(
+        urgency__lte=shown).order_by(*order)
+
+
+def counted_by(rows, owner: str, due: str, late: models.Q) -> dict[int, tuple[int, int]]:
+    """(due soon, overdue) of `rows` for each value of `owner`. The rows' `due` column
+    is counted (never null in them): an index holding it answers alone."""
+    return {pk: (total - overdue, overdue) for pk, total, overdue in (
+        rows.order_by().values(owner).annotate(
+            total=models.Count(due), overdue=models.Count(due, filter=late))
+        .values_list(owner, "total", "overdue"))}
+
+
 def digest_items(staff_ids: list[int], *, horizon: dt.datetime, now: dt.datetime,
-                 overrides) -> dict[int, list[dict]]:
+                 overrides, shown: int | None = None) -> dict[int, Digest]:
     """Each person's own open items due by `horizon` or overdue: cases they handle,
-    tasks they own, dossiers they borrowed. Three queries for everyone."""
-    items: dict[int, list[dict]] = {pk: [] for pk in staff_ids}
+    tasks they own, dossiers they borrowed; the `shown` most urgent of them
+    (DIGEST_ITEMS_SHOWN) and the count of all. Five queries for everyone and one for each
+    person with cases due."""
+    shown = DIGEST_ITEMS_SHOWN if shown is None else shown
+    found: dict[int, list[dict]] = {pk: [] for pk in staff_ids}
+    counts: dict[int, list[int]] = {pk: [0, 0] for pk in staff_ids}
 
     def item(label, kind, stage, due_at, deadline_kind, provisional, case_id):
         return {"label": label, "kind": kind, "stage": stage, "due_at": moment_text(due_at),
                 "deadline_kind": deadline_kind, "provisional": provisional,
                 "overdue": due_at < now, "case_id": case_id}
 
+    def count(rows, owner, due, late):
+        for pk, (soon, overdue) in counted_by(rows, owner, due, late).items():
+            counts[pk][0] += soon
+            counts[pk][1] += overdue
+
     cases = (Case.objects.filter(OPEN_CASE).exclude(deadline_kind=DeadlineKind.WINDOW)
              .filter(handler_id__in=staff_ids, due_at__lte=horizon))
-    for case in cases.order_by("due_at", "pk"):
-        items[case.handler_id].append(item(case.number, case.kind, case.due_step, case.due_at,
-                                           case.deadline_kind, case.deadline_provisional,
-                                           case.pk))
+    count(cases, "handler_id", "due_at", models.Q(due_at__lt=now))
+    # A person's most urgent cases: the first rows of their part of the open cases' index
+    # (a window over everyone's would read every row each person has due).
+    for pk in [pk for pk, (soon, overdue) in counts.items() if soon + overdue]:
+        mine = cases.filter(handler_id=pk).order_by("due_at", "pk").only(
+            "number", "kind", "due_step", "due_at", "deadline_kind", "deadline_provisional",
+            "handler_id")
+        for case in mine[:shown]:
+            found[pk].append(item(case.number, case.kind, case.due_step, case.due_at,
+                                  case.deadline_kind, case.deadline_provisional, case.pk))
     current = AnalysisCycle.objects.filter(
         nonconformity=OuterRef("cycle__nonconformity")).order_by("-number").values("pk")[:1]
     tasks = (CapaTask.objects.filter(owner_id__in=staff_ids, done_at__isnull=True,
                                      due_at__lte=horizon, cycle=Subquery(current))
-             .exclude(cycle__nonconformity__case__state__in=FINAL_STATES)
-             .select_related("cycle__nonconformity__case"))
-    for task in tasks.order_by("due_at", "pk"):
+             .exclude(cycle__nonconformity__case__state__in=FINAL_STATES))
+    count(tasks, "owner_id", "due_at", models.Q(due_at__lt=now))
+    for task in most_urgent(tasks, "owner_id", ["due_at", "pk"], shown).select_related(
+            "cycle__nonconformity__case"):
         case = task.cycle.nonconformity.case
-        items[task.owner_id].append(item(f"{case.number} #{task.pk}", "capa_task", "capa_task",
-                                         task.due_at, DeadlineKind.TARGET, task.due_provisional,
-                                         case.pk))
-    loans = (ArchiveLoan.objects.filter(borrower_id__in=staff_ids,
-                                        state=ArchiveLoan.State.APPROVED,
-                                        return_due_on__lte=china_date(horizon))
-             .select_related("archive"))
-    for loan in loans.order_by("return_due_on", "pk"):
-        items[loan.borrower_id].append(item(
+        found[task.owner_id].append(item(f"{case.number} #{task.pk}", "capa_task",
+                                         "capa_task", task.due_at, DeadlineKind.TARGET,
+                                         task.due_provisional, case.pk))
+    loans = ArchiveLoan.objects.filter(borrower_id__in=staff_ids,
+                                       state=ArchiveLoan.State.APPROVED,
+                                       return_due_on__lte=china_date(horizon))
+    # A dossier is overdue once its day has ended (as `item` tests its end of day).
+    today = china_date(now)
+    last_overdue_day = today if end_of_day(today) < now else today - dt.timedelta(days=1)
+    count(loans, "borrower_id", "return_due_on", models.Q(return_due_on__lte=last_overdue_day))
+    for loan in most_urgent(loans, "borrower_id", ["return_due_on", "pk"],
+                            shown).select_related("archive"):
+        found[loan.borrower_id].append(item(
             loan.archive.archive_number, "loan", "loan_return", end_of_day(loan.return_due_on),
             DeadlineKind.RULE, not year_is_known(loan.return_due_on.year, overrides),
             loan.archive.case_id))
-    for found in items.values():
-        found.sort(key=lambda i: i["due_at"])
-    return items
+    digests = {}
+    for pk, items in found.items():
+        items.sort(key=lambda i: i["due_at"])
+        digests[pk] = Digest(items=items[:shown], soon=counts[pk][0], overdue=counts[pk][1])
+    return digests
 
 
 def digest_horizon(schedule: ReminderSchedule, today: dt.date) -> dt.datetime | None:
@@ -510,13 +569,13 @@ def digest_horizon(schedule: ReminderSchedule, today: dt.date) -> dt.datetime | 
     return end_of_day(day) if day is not None else None
 
 
-def digest_today(staff: Staff, *, now: dt.datetime) -> list[dict]:
+def digest_today(staff: Staff, *, now: dt.datetime) -> Digest:
     """What `staff`'s digest lists at `now`, on demand (the bot's /digest): their open
     items overdue or due within two working days, as the morning's digest has them."""
     overrides = calendar_overrides()
     horizon = digest_horizon(ReminderSchedule(overrides), china_date(now))
     if horizon is None:
-        return []
+        return Digest()
     return digest_items([staff.pk], horizon=horizon, now=now, overrides=overrides)[staff.pk]
 
 
@@ -537,13 +596,15 @@ def digest_queue(*, now: dt.datetime, overrides=None) -> list[Notification]:
     sent = set(Notification.objects.filter(dedupe_key__in=keys.values())
                .values_list("dedupe_key", flat=True))
     pending = [pk for pk, key in keys.items() if key not in sent]
-    items = digest_items(pending, horizon=horizon, now=now, overrides=overrides)
+    digests = digest_items(pending, horizon=horizon, now=now, overrides=overrides)
     queued = []
     for pk in pending:
-        if not items[pk]:
+        digest = digests[pk]
+        if not digest.total:
             continue
-        notification = notification_queue(None, DIGEST, staff=staff[pk],
-                                           context={"items": items[pk]}, dedupe_key=keys[pk])
+        notification = notification_queue(
+            None, DIGEST, staff=staff[pk], dedupe_key=keys[pk],
+            context={"items": digest.items, "soon": digest.soon, "overdue": digest.overdue})
         if notification is not None:
             queued.append(notification)
     return queued

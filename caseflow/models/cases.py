@@ -220,9 +220,10 @@ class Case(models.Model):
             models.Index(fields=["kind", "state", "handler", "due_at"], name="case_open",
                          condition=OPEN_CASE, include=["engagement", "respondent"]),
             # Each person's open cases by deadline: the morning digest's items for the
-            # staff not yet sent one today, read without the others' open cases.
+            # staff not yet sent one today, read without the others' open cases, and
+            # counted from the index alone (the deadline's kind is in it).
             models.Index(fields=["handler", "due_at"], name="case_open_by_handler",
-                         condition=OPEN_CASE),
+                         condition=OPEN_CASE, include=["deadline_kind"]),
             # The lists' order (soonest deadline first, closed cases last), and the
             # overdue and due-soon ranges.
             models.Index(fields=["due_at", "number"], name="case_due"),

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import translation
 
 from caseflow.actions.archives import archive_loan_decide, archive_loan_request
 from caseflow.actions.intake import case_assign, case_reject
@@ -76,3 +77,35 @@ def test_no_digest_off_work_before_the_hour_or_for_nobody_with_nothing(people, l
     sweep_at(at(11, 9))
     assert {n.recipient_staff for n in Notification.objects.filter(template="digest")} == {
         people.handler}
+
+
+def test_a_digest_shows_the_most_urgent_items_and_counts_the_rest(
+        people, liu_yangs_work, monkeypatch):
+    """A digest is read on a phone: it lists the DIGEST_ITEMS_SHOWN most urgent items,
+    soonest first, and counts all of them, overdue and due soon; the message says how
+    many more there are. The bot's /digest says the same."""
+    from bots.handlers.reminders import digest_text
+    from caseflow.actions import reminders
+    from caseflow.messages import notification_message
+
+    soon, later, closed = liu_yangs_work
+    monkeypatch.setattr(reminders, "DIGEST_ITEMS_SHOWN", 2)
+    sweep_at(at(11, 13))
+    [digest] = digests(at(11, 13))
+    assert [i["label"] for i in digest.context["items"]] == [
+        closed.archive.archive_number, soon.number]
+    assert (digest.context["soon"], digest.context["overdue"]) == (1, 2)
+    message = notification_message(digest, language="en")
+    assert message.subject.endswith("1 due soon, 2 overdue")
+    assert later.number not in message.text and "…and 1 more" in message.text
+    assert "另有 1 项" in notification_message(digest, language="zh-hans").text
+    with clock_at(people, at(11, 13)):
+        with translation.override("en"):
+            on_demand = digest_text(people.handler)
+    assert "1 due soon, 2 overdue" in on_demand and "…and 1 more" in on_demand
+
+    monkeypatch.setattr(reminders, "DIGEST_ITEMS_SHOWN", 3)
+    sweep_at(at(11, 16))
+    [digest] = digests(at(11, 16))
+    assert len(digest.context["items"]) == 3
+    assert "more" not in notification_message(digest, language="en").text
