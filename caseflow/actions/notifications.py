@@ -35,6 +35,30 @@ def notification_queue(
         return None
 
 
+def notifications_queue_once(rows: list[dict]) -> list[Notification]:
+    """Several outbox rows, each given as `notification_queue`'s arguments with its own
+    `dedupe_key`, in two statements: one reads which keys are queued already (those rows
+    are left out), one writes the rest. A reminder with its escalations is one row per
+    rung of the ladder: one at a time they cost four statements each. Should a racing
+    sweep queue one of them in between, each row is queued on its own instead (the key
+    decides, as in `notification_queue`)."""
+    keys = [row["dedupe_key"] for row in rows]
+    queued = set(Notification.objects.filter(dedupe_key__in=keys)
+                 .values_list("dedupe_key", flat=True))
+    fresh = [row for row in rows if row["dedupe_key"] not in queued]
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create([Notification(
+                case=row.get("case"), template=row["template"],
+                recipient_staff=row.get("staff"), recipient_role=row.get("role", ""),
+                about=row.get("about", ""), context=row.get("context") or {},
+                dedupe_key=row["dedupe_key"]) for row in fresh])
+    except IntegrityError:
+        return [n for n in (notification_queue(**row) for row in fresh) if n is not None]
+
+
 def notification_queue_roles(case: Case, template: str, roles: tuple[str, ...]) -> None:
     """One outbox row for each of `roles` (whoever holds the role is told), written in one
     statement."""

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseflow.actions.events import event_record
-from caseflow.actions.notifications import notification_queue
+from caseflow.actions.notifications import notification_queue, notifications_queue_once
 from caseflow.deadlines import CaseDeadline, reminded_on_case
 from caseflow.errors import Conflict, InvalidInput, RoleRequired
 from caseflow.models import (
@@ -290,7 +290,7 @@ def due_remind(due: Due, threshold: Threshold) -> list[Notification]:
     snoozes = list(ReminderSnooze.objects.filter(
         subject_kind=due.kind, object_id=due.object_id, due_at=due.due_at,
         until__gt=threshold.moment))
-    queued = []
+    rows = []
     for recipient in ladder_recipients(due, threshold):
         if acknowledged(recipient, acknowledgements) or snoozed(recipient, snoozes):
             continue
@@ -301,13 +301,12 @@ def due_remind(due: Due, threshold: Threshold) -> list[Notification]:
             "threshold": threshold.name,
             "overdue_working_days": threshold.overdue_working_days, "level": recipient.level,
         }
-        notification = notification_queue(
-            due.case, REMINDER if recipient.level == 0 else ESCALATION,
-            staff=recipient.staff, role=recipient.role, about=due.about, context=context,
-            dedupe_key=dedupe_key(due, threshold, recipient))
-        if notification is not None:
-            queued.append(notification)
-    return queued
+        rows.append({"case": due.case,
+                     "template": REMINDER if recipient.level == 0 else ESCALATION,
+                     "staff": recipient.staff, "role": recipient.role, "about": due.about,
+                     "context": context,
+                     "dedupe_key": dedupe_key(due, threshold, recipient)})
+    return notifications_queue_once(rows) if rows else []
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from caseflow.actions import reminders
 from caseflow.actions.calendar import calendar_year_mark_complete
@@ -181,6 +182,27 @@ def test_the_dedupe_key_holds_where_rows_cannot_be_locked(people):
         "reminder", "escalation")).values_list("dedupe_key", flat=True))
     assert len(keys) == len(set(keys)) == 5  # 2 on the 10th, 3 on the 12th
     assert f"case:{case.pk}:20261009T155959Z:overdue:staff={people.handler.pk}:2026-10-12" in keys
+
+
+def test_a_rows_reminder_and_its_escalations_are_written_in_one_insert(people):
+    """The ladder of one due row (the office's reminder, the head's and the quality
+    manager's escalations on the second overdue morning) is one read of the keys
+    already queued and one INSERT, not four statements a message."""
+    case = unassigned_complaint(people, at(9, 22, 10))
+    for moment in every_morning(dt.date(2026, 9, 30), dt.date(2026, 10, 9)):
+        sweep_at(moment)
+    with CaptureQueriesContext(connection) as captured:
+        sweep_at(at(10, 12))
+    # The rows' keys name the case (`case:<id>:<deadline>:…`), whichever way the
+    # database is sent the rows (VALUES, or PostgreSQL's UNNEST of arrays).
+    ladder = [q["sql"] for q in captured.captured_queries
+              if q["sql"].startswith('INSERT INTO "caseflow_notification"')
+              and f"case:{case.pk}:2026" in q["sql"]]
+    assert len(ladder) == 1
+    assert reminded(at(10, 12), case=case) == [
+        ("escalation", "department_head", "overdue", 2, 1),
+        ("escalation", "quality_manager", "overdue", 2, 2),
+        ("reminder", "client_office", "overdue", 2, 0)]
 
 
 @pytest.mark.postgres

@@ -132,3 +132,22 @@ def test_r7_01_the_sweep_reads_only_misses_not_yet_acted_on_and_digests_only_ope
     # by handler is read (bench/RESULTS.md).
     assert re.search(r"using case_open(_by_handler)? on", plan_of(open_cases[0]))
     assert "capa_task_open" in plan_of(open_tasks[0])
+
+
+def test_a_ladder_raced_by_another_sweep_is_queued_row_by_row_and_never_twice(
+        people, monkeypatch):
+    """Should another sweep queue one of the rows between the read of the keys and the
+    write, each row is queued on its own: the key decides, none is queued twice."""
+    from caseflow.actions.notifications import notifications_queue_once
+    from caseflow.models import Notification
+
+    Notification.objects.create(template="reminder", recipient_staff=people.handler,
+                                dedupe_key="raced")
+    rows = [{"case": None, "template": "reminder", "staff": people.handler,
+             "dedupe_key": key} for key in ("raced", "fresh")]
+    monkeypatch.setattr(Notification.objects, "filter",
+                        lambda *args, **kwargs: Notification.objects.none())
+    queued = notifications_queue_once(rows)
+    monkeypatch.undo()
+    assert [n.dedupe_key for n in queued] == ["fresh"]
+    assert Notification.objects.filter(dedupe_key__in=["raced", "fresh"]).count() == 2
