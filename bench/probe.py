@@ -7,6 +7,7 @@ Prints JSON. Runs with bench.settings against DATABASE_URL."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -22,7 +23,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import CharField, F, Min  # noqa: E402
+from django.db.models.functions import MD5, Cast  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
@@ -62,7 +65,8 @@ def queries(scenarios: list[dict]) -> dict:
 
 def sweep(until: dt.datetime, runs: int = 7) -> dict:
     """`run_due` at the seed's last moment: once to settle the day's bookkeeping (the
-    digests of that morning, the year's rows), then timed with nothing due."""
+    digests of that morning, the year's rows), then timed with nothing due; then with the
+    same number of rows due at every size (`sweep_due`)."""
     from caseflow.actions.time_driven import run_due
 
     first = run_due(now=until)
@@ -86,7 +90,95 @@ def sweep(until: dt.datetime, runs: int = 7) -> dict:
                           "closed_appeals": len(first.closed_appeals),
                           "nonconformities_opened": len(first.nonconformities_opened)},
             "median_ms": round(1000 * statistics.median(seconds), 1),
-            "runs_ms": [round(1000 * s, 1) for s in seconds], "plan": plan}
+            "runs_ms": [round(1000 * s, 1) for s in seconds], "plan": plan,
+            "due": [sweep_due(until, rows) for rows in DUE_ROWS]}
+
+
+@contextlib.contextmanager
+def parts_timed(parts: dict[str, list]):
+    """Times the parts of `run_due` named in `parts` (functions of its module)."""
+    from caseflow.actions import time_driven
+
+    originals = {name: getattr(time_driven, name) for name in parts}
+
+    def timed(name):
+        def call(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return originals[name](*args, **kwargs)
+            finally:
+                parts[name].append(time.perf_counter() - started)
+        return call
+
+    for name in parts:
+        setattr(time_driven, name, timed(name))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(time_driven, name, original)
+
+
+# How many rows come due at once: a sweep of the day (every 5 minutes) with a hundred
+# rows to remind, and five times that, to show the cost follows the rows due.
+DUE_ROWS = (100, 500)
+
+
+def sweep_due(until: dt.datetime, due_rows: int, runs: int = 3) -> dict:
+    """`run_due` at the first reminder moment after the seed's last (the next working
+    morning) with the same number of cases due at every size: `due_rows` of the cases
+    whose reminder falls then (a fixed sample, by a hash of the id), the others of every
+    subject put off by a day, and the night's other work with them. Each run is one
+    transaction rolled back afterwards, so the database is left as seeded and nothing is
+    sent; the setup is not timed, and the queries are counted in a run of their own."""
+    from caseflow.actions.reminders import SUBJECTS
+    from caseflow.actions.time_driven import run_due
+
+    moment = Case.objects.filter(next_reminder_at__gt=until).aggregate(
+        first=Min("next_reminder_at"))["first"]
+    falling = {"next_reminder_at__gt": until, "next_reminder_at__lte": moment}
+    keep = list(Case.objects.filter(**falling)
+                .order_by(MD5(Cast("id", CharField())), "id")
+                .values_list("pk", flat=True)[:due_rows])
+    seconds, result, statements = [], None, []
+    parts = {"reminders_sweep": [], "digest_queue": []}
+    for run in range(runs + 1):
+        with transaction.atomic():
+            for subject in SUBJECTS.values():
+                subject.model.objects.filter(**falling).exclude(
+                    pk__in=keep if subject.model is Case else []).update(
+                    next_reminder_at=F("next_reminder_at") + dt.timedelta(days=1))
+            # The night's other time-driven work grows with the table (appeals whose
+            # committee window ends, acceptances missed): put off too, so each size does
+            # the same work. The morning's digests are per person (62 at both sizes).
+            for column in ("committee_window_ends_at", "acceptance_due_at"):
+                Case.objects.filter(**{f"{column}__gt": until, f"{column}__lte": moment}
+                                    ).update(**{column: F(column) + dt.timedelta(days=1)})
+            if run == 0:
+                def count(execute, sql, params, many, context):
+                    if not sql.startswith(("SAVEPOINT", "RELEASE")):
+                        statements.append(1)
+                    return execute(sql, params, many, context)
+                with connection.execute_wrapper(count):
+                    result = run_due(now=moment)
+            else:
+                started = time.perf_counter()
+                with parts_timed(parts):
+                    assert run_due(now=moment).reminders.swept == result.reminders.swept
+                seconds.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    return {"moment": moment.isoformat(), "due_rows": len(keep),
+            "swept": result.reminders.swept, "reminders": result.reminders.reminders,
+            "escalations": result.reminders.escalations,
+            "closed_appeals": len(result.closed_appeals),
+            "nonconformities_opened": len(result.nonconformities_opened),
+            "snoozed_repeats": result.snoozed_repeats, "digests": result.digests,
+            "falling_then": Case.objects.filter(**falling).count(),
+            "queries": len(statements),
+            "median_ms": round(1000 * statistics.median(seconds), 1),
+            **{f"{name}_ms": round(1000 * statistics.median(times), 1)
+               for name, times in parts.items()},
+            "runs_ms": [round(1000 * s, 1) for s in seconds]}
 
 
 def main() -> None:

@@ -367,6 +367,7 @@ def results_markdown(r: dict) -> str:
         f"| {s2['cases']:,} | {s2['open']:,} | {s2['median_ms']} ms | |",
         f"| ratio | | {ratio:.2f} | ≤ 1.5 (100k → 1M) |",
         "",
+        *due_sweep_markdown(s1, s2, small, size),
         "The due rows are found through the index on their stored next moment "
         f"(`EXPLAIN ANALYZE` at {size:,} cases):",
         "",
@@ -399,6 +400,40 @@ def results_markdown(r: dict) -> str:
 
         lines += intake.results_section(r["intake"])
     return "\n".join(lines) + "\n" + NOTES
+
+
+def due_sweep_markdown(s1: dict, s2: dict, small: int, size: int) -> list[str]:
+    """The sweep with the same number of rows due at both sizes (bench/probe.py
+    `sweep_due`), each number of rows in a table row per size and their ratio."""
+    if "due" not in s1 or "due" not in s2:
+        return []
+    lines = [
+        "With the same number of cases due at both sizes: `run_due` at the next reminder "
+        f"moment ({s2['due'][0]['moment']}, a working morning), where "
+        f"{s1['due'][0]['falling_then']:,} and {s2['due'][0]['falling_then']:,} cases fall "
+        "due; a fixed sample of them kept due, the rest of every kind put off a day, and "
+        "the night's other time-driven work too (appeals' windows, missed acceptances), "
+        "each run one transaction rolled back afterwards (nothing sent), median of 3. The "
+        "morning's digests (one per person with items, the same people at both sizes) are "
+        "part of the run:",
+        "",
+        "| cases | due rows | reminders + escalations queued | digests | queries | "
+        "reminder sweep | digests' time | whole run | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for at_small, at_size in zip(s1["due"], s2["due"], strict=True):
+        for n, d in ((small, at_small), (size, at_size)):
+            target = ("≤ 2 s at 1M" if n == size and d["due_rows"] == s2["due"][0]["due_rows"]
+                      else "")
+            lines.append(
+                f"| {n:,} | {d['due_rows']} | {d['reminders']} + {d['escalations']} | "
+                f"{d['digests']} | {d['queries']:,} | {d['reminders_sweep_ms']:.0f} ms | "
+                f"{d['digest_queue_ms']:.0f} ms | {d['median_ms']:.0f} ms | {target} |")
+        ratio = at_size["median_ms"] / at_small["median_ms"]
+        lines.append(f"| ratio, {at_size['due_rows']} due | | | | | "
+                     f"{at_size['reminders_sweep_ms'] / at_small['reminders_sweep_ms']:.2f} | "
+                     f"| {ratio:.2f} | ≤ 1.5 |")
+    return lines + [""]
 
 
 def delivery_markdown(r: dict) -> str:
