@@ -21,27 +21,42 @@ def notification_queue(
     """
     if party is not None and (party.anonymous or party.redacted_at or not party.has_contact):
         return None
-    fields = dict(case=case, template=template, recipient_staff=staff, recipient_role=role,
-                  recipient_party=party, recipient_organization=organization, notice=notice,
-                  about=about, body=body, context=context or {}, dedupe_key=dedupe_key)
+    row = outbox_row(case, template, staff=staff, role=role, party=party,
+                     organization=organization, notice=notice, about=about, body=body,
+                     context=context, dedupe_key=dedupe_key)
     if dedupe_key is None:
-        return Notification.objects.create(**fields)
+        row.save()
+        return row
     if Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     try:
         with transaction.atomic():  # a savepoint: a racing sweep's row wins, ours is dropped
-            return Notification.objects.create(**fields)
+            row.save()
+            return row
     except IntegrityError:
         return None
 
 
+def outbox_row(
+    case: Case | None, template: str, *, staff: Staff | None = None, role: str = "",
+    party: Party | None = None, organization: Organization | None = None,
+    notice: Notice | None = None, about: str = "", body: str = "",
+    context: dict | None = None, dedupe_key: str | None = None,
+) -> Notification:
+    """The outbox row `notification_queue` writes, not yet saved."""
+    return Notification(case=case, template=template, recipient_staff=staff,
+                        recipient_role=role, recipient_party=party,
+                        recipient_organization=organization, notice=notice, about=about,
+                        body=body, context=context or {}, dedupe_key=dedupe_key)
+
+
 def notifications_queue_once(rows: list[dict]) -> list[Notification]:
-    """Several outbox rows, each given as `notification_queue`'s arguments with its own
-    `dedupe_key`, in two statements: one reads which keys are queued already (those rows
-    are left out), one writes the rest. A reminder with its escalations is one row per
-    rung of the ladder: one at a time they cost four statements each. Should a racing
-    sweep queue one of them in between, each row is queued on its own instead (the key
-    decides, as in `notification_queue`)."""
+    """Several outbox rows to staff or roles, each given as `notification_queue`'s
+    arguments with its own `dedupe_key`, in two statements: one reads which keys are
+    queued already (those rows are left out), one writes the rest. A reminder with its
+    escalations is one row per rung of the ladder: one at a time they cost four
+    statements each. Should a racing sweep queue one of them in between, each row is
+    queued on its own instead (the key decides, as in `notification_queue`)."""
     keys = [row["dedupe_key"] for row in rows]
     queued = set(Notification.objects.filter(dedupe_key__in=keys)
                  .values_list("dedupe_key", flat=True))
@@ -50,11 +65,7 @@ def notifications_queue_once(rows: list[dict]) -> list[Notification]:
         return []
     try:
         with transaction.atomic():
-            return Notification.objects.bulk_create([Notification(
-                case=row.get("case"), template=row["template"],
-                recipient_staff=row.get("staff"), recipient_role=row.get("role", ""),
-                about=row.get("about", ""), context=row.get("context") or {},
-                dedupe_key=row["dedupe_key"]) for row in fresh])
+            return Notification.objects.bulk_create([outbox_row(**row) for row in fresh])
     except IntegrityError:
         return [n for n in (notification_queue(**row) for row in fresh) if n is not None]
 
