@@ -97,19 +97,21 @@ def sources_compiled(expression: Func, compiler) -> tuple[list[str], list]:
 
 
 class HasTextGram(Func):
-    """PostgreSQL: whether a case's number, subject or description contains a term of one or
-    two characters, through the GIN index over `caseflow_text_grams` (migration 0020: the
-    text's characters and pairs of characters, upper-cased as `icontains` compares)."""
+    """PostgreSQL: whether a case's number, subject or description holds every one of
+    `grams` (characters or pairs of characters), through the GIN index over
+    `caseflow_text_grams` (migration 0020: the text's characters and pairs of characters,
+    upper-cased as `icontains` compares)."""
 
     output_field = BooleanField()
 
-    def __init__(self, term: str):
-        super().__init__(F("number"), F("subject"), F("description"), Value(term))
+    def __init__(self, *grams: str):
+        super().__init__(F("number"), F("subject"), F("description"), *map(Value, grams))
 
     def as_sql(self, compiler, connection, **extra):
-        (*columns, term), params = sources_compiled(self, compiler)
-        return (f"caseflow_text_grams({', '.join(columns)}) "
-                f"@> ARRAY[upper({term}::text)]", params)
+        sql, params = sources_compiled(self, compiler)
+        columns, grams = sql[:3], sql[3:]
+        wanted = ", ".join(f"upper({gram}::text)" for gram in grams)
+        return f"caseflow_text_grams({', '.join(columns)}) @> ARRAY[{wanted}]", params
 
 
 # Terms this short have no trigram: PostgreSQL finds them through the character grams.
@@ -252,7 +254,8 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
 
     Only the case's own columns are in the OR, so PostgreSQL combines its indexes: the
     trigram indexes for three characters or more (`TextContains`), where the planner
-    weighs walking the list against the index by the terms' statistics itself. A term of
+    weighs walking the list against the index by the terms' statistics itself, unless
+    the term's rarest pair of characters is rare: then the grams' index too. A term of
     one or two characters (common in Chinese) has no trigram: `ShortTermMatch` reads the
     character grams' index (migration 0020) or tests rows as the list meets them, by how
     common the term is. Former numbers (aliases, rare) are read first, for a term a
@@ -271,6 +274,15 @@ def cases_matching(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
                                    count_by_block=share >= GRAM_BLOCK_COUNT_SHARE))
     else:
         matches = Q(TextContains(text))
+        # The planner guesses a LIKE's share from a sample of whole texts: one that happened
+        # to hold a rare company's name made it 0.7% of the cases, and the first page of
+        # that name walked 155k rows of the list for its 50 (270 ms at 1M; it is in 341).
+        # A term is in no more cases than its rarest pair of characters: when the grams'
+        # statistics put that under the share a page walks for, the grams' index (whose
+        # estimate comes from those statistics) finds its cases first.
+        pairs = [text[i:i + 2] for i in range(len(text) - 1)]
+        if min(map(gram_share, pairs)) < GRAM_PAGE_WALK_SHARE:
+            matches &= Q(HasTextGram(*pairs))
     # A case number is Latin letters, digits and dashes: a term with a character of a
     # script without letter case (Chinese) is in no former number.
     if not any(unicodedata.category(ch) == "Lo" for ch in text):
