@@ -462,23 +462,27 @@ gives a live server. gunicorn keeps its database connection (`DATABASE_CONN_MAX_
 now in the README's production command): a new PostgreSQL backend per request, with cold
 catalog caches, cost both ends more CPU than most requests' queries.
 
-**Every request target is met in this run**, each request at 1M with a p95 at most 75%
-of its target, and the sweep with 100 rows due takes 1.93 s at 1M (≤ 2 s) with a ratio of
-1.41 (≤ 1.5). One ratio is missed in this run: the sweep with nothing due, 26.6 → 42.4 ms
-(1.59). It ran right after the VACUUM that cleaned up an interrupted run's rolled-back
-setup (88k rows put off and rolled back, in every index of the case table); timed again
-in-process a few minutes later, over 9 runs each, it took 29.9 ms at 100k and 29.5 ms at
-1M (0.99), and 17.1 → 19.5 ms (1.14) in the full run started 12:25 the same day. Its
-queries are the same at both sizes (a test holds them: `QUIET_QUERIES`), each through an
-index (the plan below). The issue stays open for one full run of the command with
-every figure of this code in it.
+**Every target is met in this run**: each request at 1M with a p95 at most 40% of its
+target, the sweep with nothing due 14.2 → 13.9 ms (0.98), the sweep with 100 rows due
+0.98 s at 1M (≤ 2 s) with a ratio of 1.49 (≤ 1.5), intake 1.80× django-helpdesk, Telegram
+27.2 messages a second with no chat above 1 a second and none lost. The databases were
+seeded afresh on this machine, and the first full run on them missed one target: the
+rare search (`?q=宁波恒力`, 341 cases at 1M) took 270 ms p95, fixed before this run (the
+searches, below).
+
+Of the due sweep's ratio, the morning's 20 digests take the most: 65 ms at 100k, 284 ms
+at 1M. That is the setup's doing, not the table's: it puts off 88,451 cases' reminders
+at 1M (8,823 at 100k) in the transaction it times in, and the digest's counts then read
+each of those rows' two versions in the open cases' index by handler. Outside that
+transaction, the same `digest_queue` at the same moment, warm, takes 55–58 ms at both
+sizes (109 queries; bench/probe.py's setup rolled back, in-process).
 
 The machines of the last runs (same kind: 2 cores, 24 GiB) differ in speed, and code
 that did not change shows by how much: django-helpdesk, installed from the registry
-into its own virtualenv, took 36.9 submissions a second here, 19.7 on the slowest run's
-machine and 43.3 on the fastest; seeding the same 1M cases took 2,159 s here, 3,391 and
-1,706 there. On the slowest machine, with the code of that run, the list's and the
-searches' p95 were 50–64 ms. Besides the machine, two changes of this run cut the CPU of
+into its own virtualenv, took 68.1 submissions a second here, between 19.7 and 43.3 on
+the machines of earlier runs; seeding the same 1M cases took 1,117 s here, 1,706 to 3,391
+s there. On the slowest machine, with the code of that run, the list's and the searches'
+p95 were 50–64 ms. Besides the machine, two changes of the previous run cut the CPU of
 every list request:
 - a list's row getters are prepared once per serializer class, not per page (DRF built
   the ModelSerializer's fields again on every request): serializing a page of 50 cases
@@ -486,14 +490,13 @@ every list request:
 - the ids a recusal or a narrower role's visibility rest on go to PostgreSQL as the array's
   text (`{1,2,3}`): psycopg took about 0.35 ms to dump a list of 500 ints, twice a page.
 
-In-process at 1M a first page now takes about 15 ms (head) and 17 ms (project office): 2.5
-ms token and roles, 2–4 ms visibility and recusal grounds, 1.3 ms the filter set, 2.4 ms the
-bounded count, 4 ms the page (planning about 0.7 ms of it), 1.3 ms serializing; gunicorn
-and locust add about 3 ms. The project office's `?q=计量器具` at 100k (38 ms p95, above
-its 25 at 1M) is the noise of one 20-second run on shared cores: the same request's p50
-there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figures.
+In-process at 1M a first page took about 15 ms (head) and 17 ms (project office) on the
+previous machine: 2.5 ms token and roles, 2–4 ms visibility and recusal grounds, 1.3 ms the
+filter set, 2.4 ms the bounded count, 4 ms the page (planning about 0.7 ms of it), 1.3 ms
+serializing; gunicorn and locust add about 3 ms. Here the rows at 100k sit within 0–6 ms
+of their 1M figures.
 
-- **Dashboard** (met: 100 ms p95 at 1M; 114 s p50 when the issue was filed):
+- **Dashboard** (met: 63 ms p95 at 1M; 114 s p50 when the issue was filed):
   the live corrective-report count joined the year's cases and every nonconformity (60 ms
   at 1M): each analysis cycle now keeps its case's receipt time (set once, at
   registration) and the count is an index-only scan of the plans being carried out
@@ -502,7 +505,7 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   the open cases' index (96k entries at 1M, about 20 ms: what is open, the issue's plan);
   the viewer's performed engagements are one UNION of key lookups, not an OR over joins
   made DISTINCT; the recusal's grounds are read in one statement.
-- **Case list, filter, two-character search** (met: 20–25 ms p95 at 1M; 348 ms to 2.5 s
+- **Case list, filter, two-character search** (met: 13–15 ms p95 at 1M; 348 ms to 2.5 s
   when the issue was filed): R8.14's parties are read first (an
   EXISTS inside the recusal OR was costed as a probe per row, so PostgreSQL would not read
   rows in the list's order), indexes match the list's order per filter (kind/state, state,
@@ -514,7 +517,7 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   of 50 rows is serialized through getters prepared once per serializer class
   (`ListRowSerializer`, 5.5 → 1.2 ms of CPU in all), each row checked in a test against
   DRF's own representation.
-- **Searches** (met: 25–30 ms p95 at 1M, `?q=恒` 30; 3.8–4.6 s when the issue was filed):
+- **Searches** (met: 15–19 ms p95 at 1M, `?q=恒` 16; 3.8–4.6 s when the issue was filed):
   terms of three characters or more compare the columns as written (LIKE for terms without
   letter case, as Chinese is; ILIKE otherwise) over trigram indexes built on the columns
   as written (migration 0031, concurrently): a walk over a common term's rows no longer
@@ -525,6 +528,14 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   (24 ms); now it walks its own cases (1.8 ms). The grams' statistics, which only choose
   how a short term is read, are read once in 5 minutes per process, not on every search (2
   ms).
+  `?q=宁波恒力` (341 cases at 1M): PostgreSQL guesses a LIKE's share from a sample of
+  whole texts, and the fresh ANALYZE of this machine's databases put it at 0.7% (6,726
+  cases): the page walked the list's order through 155k rows for its 50 (263 ms, 270 ms
+  p95). A term is in no more cases than its rarest pair of characters, and the grams'
+  statistics know each pair's share (1.5 and 2 have none to draw on); when that pair is
+  under the share a page walks for (1%), the search also asks the grams' index for every
+  pair, whose estimate rests on those statistics: a bitmap of the 341, sorted, 2.4 ms.
+  Common terms (`计量器具`, in half the cases) keep the planner's walk.
   `?q=恒`: 5% of the cases hold the character (50,829 at 1M), and the page is cheap (the
   list's order meets 50 of them within about 800 rows), but its count up to the bound
   (1,001) through the grams' GIN index built the bitmap of all 50,829 entries, sorted it
@@ -544,7 +555,7 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
 - **Statistics** (no target): the counts by kind, scope and state still aggregate the
   year's cases (about 200k rows at 1M); the same kind of summary as the on-time figures,
   kept by `case_move`, is the fix left.
-- **The sweep with rows due** (met: 100 due rows, 1.93 s at 1M, ratio 1.41): the morning
+- **The sweep with rows due** (met: 100 due rows, 0.98 s at 1M, ratio 1.49): the morning
   digests listed every item a person had due or overdue; with 62 staff and 95k open cases
   at 1M that was thousands of items a message (4.1 s for 20 digests). A digest now lists
   the 30 most urgent items and counts all of them, overdue and due soon, from the open
@@ -555,7 +566,7 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   costs, about 12 ms and 7 statements: claiming it (`FOR UPDATE SKIP LOCKED`), its
   deadline and ladder, the acknowledgements and snoozes, the keys, the INSERT and its
   next moment, each in its own transaction so one failing row holds back no other.
-- **The sweep with nothing due** (ratio 1.14 and 19.5 ms at 1M in the full run; 6.6 and
+- **The sweep with nothing due** (met: ratio 0.98 and 13.9 ms at 1M; 6.6 and
   126 ms when the issue was filed): the
   missed-acceptance check (R7.01) read every case ever left waiting past its deadline
   (13k at 1M) and anti-joined its nonconformity; the case now records that its miss was
@@ -563,7 +574,7 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   migration 0026 in one UPDATE) and the partial index holds only misses not yet acted on;
   the morning digest read every case and CAPA task its people ever had (handler and owner
   indexes): partial indexes of open cases by handler and open tasks by owner now.
-- **Public intake** (met: 1.73×; 1.22–1.43× at earlier runs): Caseflow's gunicorn spends well
+- **Public intake** (met: 1.80×; 1.22–1.73× at earlier runs): Caseflow's gunicorn spends well
   under half of django-helpdesk's CPU on a submission (the CPU table). Since the last run:
   Django's Redis cache built a new redis-py client for every cache call (seven a submission:
   the rate limit and the session), and redis-py fills a table of some 170 reply callbacks
@@ -581,17 +592,18 @@ there is 27 ms, and the other rows at 100k sit within 1–5 ms of their 1M figur
   process. The commit's WAL flush is fast here (`pg_test_fsync`: 44 µs); the idle share of
   Caseflow's run comes from the load generator's and the workers' turns (4 users, 2 sync
   workers) and the waits on the case counter's row.
-- **Telegram delivery** (met: 28.1 a second, busiest chat 1 a second, none lost): each
+- **Telegram delivery** (met: 27.2 a second, busiest chat 1 a second, none lost): each
   message takes 8
   statements and 2 commits instead of 12 and 3, the relay hands each person's rows out
   in turn with everyone else's, waiting for a chat's turn no longer uses up a row's tries
   (it could fail a person's sixth reminder of a burst), the worker runs 8 pool processes
   (README's production command: its tasks mostly wait), and sniffio is installed (without
   it httpcore searched the whole path 8 times a message). The busiest one-second window of
-  arrivals at the fake server held 32 messages: the budget grants the bot's slots 1/30 s
-  apart, and a process granted a slot and scheduled late sends it closer to the next;
+  arrivals at the fake server held 31 messages (32 in earlier runs): the budget grants the
+  bot's slots 1/30 s apart, and a process granted a slot and scheduled late sends it closer
+  to the next;
   Telegram's overall limit is approximate ("about 30"), its 429 answers carry retry_after,
-  which the transport honours, and each chat's closest two arrivals stayed 1.006 s apart.
+  which the transport honours, and each chat's closest two arrivals stayed 1.004 s apart.
 - **Data migration 0024** (the year's figures on an existing database; not a target): the
   figures' rebuild wrote its corrections through `bulk_update`, which sets each column to a
   CASE over every id of its batch, tested row by row. It now writes them with one UPDATE
