@@ -69,6 +69,7 @@ def sweep(until: dt.datetime, runs: int = 7) -> dict:
     same number of rows due at every size (`sweep_due`)."""
     from caseflow.actions.time_driven import run_due
 
+    put_back()  # what an interrupted due sweep left put off
     first = run_due(now=until)
     seconds = []
     for _ in range(runs):
@@ -95,9 +96,9 @@ def sweep(until: dt.datetime, runs: int = 7) -> dict:
 
 
 def due_sweeps(until: dt.datetime) -> list[dict]:
-    """`sweep_due` for each of DUE_ROWS, then VACUUM ANALYZE: each run put off tens of
-    thousands of rows and rolled back, leaving as many dead versions in every index of
-    the case table (and the gram indexes' pending lists) for the requests measured next."""
+    """`sweep_due` for each of DUE_ROWS, then VACUUM ANALYZE: each put off tens of
+    thousands of rows and back, leaving as many dead versions in every index of the case
+    table (and the gram indexes' pending lists) for the requests measured next."""
     figures = [sweep_due(until, rows) for rows in DUE_ROWS]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -134,14 +135,76 @@ def parts_timed(parts: dict[str, list]):
 DUE_ROWS = (100,)
 
 
+def put_off_file() -> Path:
+    """Where the ids a due sweep's setup put off wait to be put back."""
+    name = connection.settings_dict["NAME"]
+    return Path(__file__).resolve().parent.parent / "var" / "bench" / f"{name}.put-off.json"
+
+
+def put_off_columns() -> list[tuple[type, str]]:
+    """The moments a due sweep's setup moves: every reminder's next moment, and the
+    night's other time-driven work, which grows with the table (appeals whose committee
+    window ends, acceptances missed)."""
+    from caseflow.actions.reminders import SUBJECTS
+
+    return [*((subject.model, "next_reminder_at") for subject in SUBJECTS.values()),
+            (Case, "committee_window_ends_at"), (Case, "acceptance_due_at")]
+
+
+def put_off_by(days: int, shifted: dict[str, list[int]]) -> None:
+    """Moves the `shifted` rows' moments by `days`, committed, then VACUUMs their tables:
+    the sweep meets them as a live server's does (autovacuum has long passed over rows
+    written the day before), not as fresh versions beside the old ones in every index."""
+    from caseflow.models.expressions import KeyAmong
+
+    with transaction.atomic():
+        for model, column in put_off_columns():
+            ids = shifted[f"{model._meta.label}.{column}"]
+            if ids:
+                model.objects.filter(KeyAmong("id", ids)).update(
+                    **{column: F(column) + dt.timedelta(days=days)})
+    tables = sorted({model._meta.db_table for model, _ in put_off_columns()})
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {', '.join(tables)}")
+
+
+def put_back() -> None:
+    """Puts back what a due sweep's setup put off (also what an interrupted run left)."""
+    saved = put_off_file()
+    if saved.exists():
+        put_off_by(-1, json.loads(saved.read_text()))
+        saved.unlink()
+
+
+@contextlib.contextmanager
+def put_off(until: dt.datetime, moment: dt.datetime, keep: list[int]):
+    """Every row falling due in (`until`, `moment`] put off a day, but `keep`'s cases, and
+    the night's other work with them; put back afterwards. The ids are written down first,
+    so a run interrupted in between is put back by the next one (`sweep`)."""
+    shifted = {}
+    for model, column in put_off_columns():
+        rows = model.objects.filter(**{f"{column}__gt": until, f"{column}__lte": moment})
+        if model is Case and column == "next_reminder_at":
+            rows = rows.exclude(pk__in=keep)
+        shifted[f"{model._meta.label}.{column}"] = list(rows.values_list("pk", flat=True))
+    saved = put_off_file()
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(shifted))
+    put_off_by(1, shifted)
+    try:
+        yield
+    finally:
+        put_back()
+
+
 def sweep_due(until: dt.datetime, due_rows: int, runs: int = 2) -> dict:
     """`run_due` at the first reminder moment after the seed's last (the next working
     morning) with the same number of cases due at every size: `due_rows` of the cases
     whose reminder falls then (a fixed sample, by a hash of the id), the others of every
-    subject put off by a day, and the night's other work with them. Each run is one
-    transaction rolled back afterwards, so the database is left as seeded and nothing is
-    sent; the setup is not timed, and the queries are counted in a run of their own."""
-    from caseflow.actions.reminders import SUBJECTS
+    subject put off by a day, and the night's other work with them (`put_off`, committed
+    and VACUUMed, put back afterwards). Each timed run is one transaction rolled back
+    afterwards, so nothing is sent; the setup is not timed, and the queries are counted in
+    a run of their own."""
     from caseflow.actions.time_driven import run_due
 
     moment = Case.objects.filter(next_reminder_at__gt=until).aggregate(
@@ -150,40 +213,32 @@ def sweep_due(until: dt.datetime, due_rows: int, runs: int = 2) -> dict:
     keep = list(Case.objects.filter(**falling)
                 .order_by(MD5(Cast("id", CharField())), "id")
                 .values_list("pk", flat=True)[:due_rows])
+    falling_then = Case.objects.filter(**falling).count()
     seconds, result, statements = [], None, []
     parts = {"reminders_sweep": [], "digest_queue": []}
-    for run in range(runs + 1):
-        with transaction.atomic():
-            for subject in SUBJECTS.values():
-                subject.model.objects.filter(**falling).exclude(
-                    pk__in=keep if subject.model is Case else []).update(
-                    next_reminder_at=F("next_reminder_at") + dt.timedelta(days=1))
-            # The night's other time-driven work grows with the table (appeals whose
-            # committee window ends, acceptances missed): put off too, so each size does
-            # the same work. The morning's digests are per person (62 at both sizes).
-            for column in ("committee_window_ends_at", "acceptance_due_at"):
-                Case.objects.filter(**{f"{column}__gt": until, f"{column}__lte": moment}
-                                    ).update(**{column: F(column) + dt.timedelta(days=1)})
-            if run == 0:
-                def count(execute, sql, params, many, context):
-                    if not sql.startswith(("SAVEPOINT", "RELEASE")):
-                        statements.append(1)
-                    return execute(sql, params, many, context)
-                with connection.execute_wrapper(count):
-                    result = run_due(now=moment)
-            else:
-                started = time.perf_counter()
-                with parts_timed(parts):
-                    assert run_due(now=moment).reminders.swept == result.reminders.swept
-                seconds.append(time.perf_counter() - started)
-            transaction.set_rollback(True)
+    with put_off(until, moment, keep):
+        for run in range(runs + 1):
+            with transaction.atomic():
+                if run == 0:
+                    def count(execute, sql, params, many, context):
+                        if not sql.startswith(("SAVEPOINT", "RELEASE")):
+                            statements.append(1)
+                        return execute(sql, params, many, context)
+                    with connection.execute_wrapper(count):
+                        result = run_due(now=moment)
+                else:
+                    started = time.perf_counter()
+                    with parts_timed(parts):
+                        assert run_due(now=moment).reminders.swept == result.reminders.swept
+                    seconds.append(time.perf_counter() - started)
+                transaction.set_rollback(True)
     return {"moment": moment.isoformat(), "due_rows": len(keep),
             "swept": result.reminders.swept, "reminders": result.reminders.reminders,
             "escalations": result.reminders.escalations,
             "closed_appeals": len(result.closed_appeals),
             "nonconformities_opened": len(result.nonconformities_opened),
             "snoozed_repeats": result.snoozed_repeats, "digests": result.digests,
-            "falling_then": Case.objects.filter(**falling).count(),
+            "falling_then": falling_then,
             "queries": len(statements),
             "median_ms": round(1000 * statistics.median(seconds), 1),
             **{f"{name}_ms": round(1000 * statistics.median(times), 1)

@@ -413,7 +413,9 @@ def due_sweep_markdown(s1: dict, s2: dict, small: int, size: int) -> list[str]:
         f"{s1['due'][0]['falling_then']:,} and {s2['due'][0]['falling_then']:,} cases fall "
         "due; a fixed sample of them kept due, the rest of every kind put off a day, and "
         "the night's other time-driven work too (appeals' windows, missed acceptances), "
-        "each run one transaction rolled back afterwards (nothing sent), median of 2. The "
+        "committed and VACUUMed as a live server's rows of the day before are (and put "
+        "back afterwards); each timed run one transaction rolled back afterwards (nothing "
+        "sent), median of 2. The "
         "morning's digests (one per person with items, the same people at both sizes) are "
         "part of the run:",
         "",
