@@ -464,24 +464,24 @@ gives a live server. gunicorn keeps its database connection (`DATABASE_CONN_MAX_
 now in the README's production command): a new PostgreSQL backend per request, with cold
 catalog caches, cost both ends more CPU than most requests' queries.
 
-**Every target is met in this run**: each request at 1M with a p95 at most 40% of its
-target, the sweep with nothing due 14.2 → 13.9 ms (0.98), the sweep with 100 rows due
-0.98 s at 1M (≤ 2 s) with a ratio of 1.49 (≤ 1.5), intake 1.80× django-helpdesk, Telegram
-27.2 messages a second with no chat above 1 a second and none lost. The databases were
+**Every target is met in this run**: each request at 1M with a p95 at most a third of its
+target, the sweep with nothing due 13.5 → 14.8 ms (1.10), the sweep with 100 rows due
+0.57 s at 1M (≤ 2 s) with a ratio of 0.93 (≤ 1.5), intake 1.64× django-helpdesk, Telegram
+28.0 messages a second with no chat above 1 a second and none lost. The databases were
 seeded afresh on this machine, and the first full run on them missed one target: the
 rare search (`?q=宁波恒力`, 341 cases at 1M) took 270 ms p95, fixed before this run (the
 searches, below).
 
-Of the due sweep's ratio, the morning's 20 digests take the most: 65 ms at 100k, 284 ms
-at 1M. That is the setup's doing, not the table's: it puts off 88,451 cases' reminders
-at 1M (8,823 at 100k) in the transaction it times in, and the digest's counts then read
-each of those rows' two versions in the open cases' index by handler. Outside that
-transaction, the same `digest_queue` at the same moment, warm, takes 55–58 ms at both
-sizes (109 queries; bench/probe.py's setup rolled back, in-process).
+The due sweep's setup (the other 88,451 cases falling due then at 1M, 8,823 at 100k, put
+off a day) is now committed and VACUUMed before the timed runs, and put back afterwards:
+a live server's rows of the day before have long been passed over by autovacuum. Done in
+the timed transaction, as before, their fresh versions sat beside the old in every index
+of the case table, and the morning digests' counts read both: 65 ms at 100k, 284 ms at
+1M, a whole-run ratio of 1.49 in the run before this one. Now 58 and 59 ms.
 
 The machines of the last runs (same kind: 2 cores, 24 GiB) differ in speed, and code
 that did not change shows by how much: django-helpdesk, installed from the registry
-into its own virtualenv, took 68.1 submissions a second here, between 19.7 and 43.3 on
+into its own virtualenv, took 70.6 submissions a second here, between 19.7 and 43.3 on
 the machines of earlier runs; seeding the same 1M cases took 1,117 s here, 1,706 to 3,391
 s there. On the slowest machine, with the code of that run, the list's and the searches'
 p95 were 50–64 ms. Besides the machine, two changes of the previous run cut the CPU of
@@ -507,7 +507,7 @@ of their 1M figures.
   the open cases' index (96k entries at 1M, about 20 ms: what is open, the issue's plan);
   the viewer's performed engagements are one UNION of key lookups, not an OR over joins
   made DISTINCT; the recusal's grounds are read in one statement.
-- **Case list, filter, two-character search** (met: 13–15 ms p95 at 1M; 348 ms to 2.5 s
+- **Case list, filter, two-character search** (met: 11–13 ms p95 at 1M; 348 ms to 2.5 s
   when the issue was filed): R8.14's parties are read first (an
   EXISTS inside the recusal OR was costed as a probe per row, so PostgreSQL would not read
   rows in the list's order), indexes match the list's order per filter (kind/state, state,
@@ -519,7 +519,7 @@ of their 1M figures.
   of 50 rows is serialized through getters prepared once per serializer class
   (`ListRowSerializer`, 5.5 → 1.2 ms of CPU in all), each row checked in a test against
   DRF's own representation.
-- **Searches** (met: 15–19 ms p95 at 1M, `?q=恒` 16; 3.8–4.6 s when the issue was filed):
+- **Searches** (met: 13–16 ms p95 at 1M, `?q=恒` 16; 3.8–4.6 s when the issue was filed):
   terms of three characters or more compare the columns as written (LIKE for terms without
   letter case, as Chinese is; ILIKE otherwise) over trigram indexes built on the columns
   as written (migration 0031, concurrently): a walk over a common term's rows no longer
@@ -557,18 +557,18 @@ of their 1M figures.
 - **Statistics** (no target): the counts by kind, scope and state still aggregate the
   year's cases (about 200k rows at 1M); the same kind of summary as the on-time figures,
   kept by `case_move`, is the fix left.
-- **The sweep with rows due** (met: 100 due rows, 0.98 s at 1M, ratio 1.49): the morning
+- **The sweep with rows due** (met: 100 due rows, 0.57 s at 1M, ratio 0.93): the morning
   digests listed every item a person had due or overdue; with 62 staff and 95k open cases
   at 1M that was thousands of items a message (4.1 s for 20 digests). A digest now lists
   the 30 most urgent items and counts all of them, overdue and due soon, from the open
-  cases' index by handler, which includes the deadline's kind (migration 0033): 0.5 s at
-  1M, what is left being the 20 messages' rows. A due row's reminder and escalations are
+  cases' index by handler, which includes the deadline's kind (migration 0033): 59 ms at
+  1M for the 20 digests, as at 100k. A due row's reminder and escalations are
   one read of the keys already queued and one INSERT (`notifications_queue_once`), not
   four statements a message: 1,134 → 746 queries for 100 rows. What a due row still
-  costs, about 12 ms and 7 statements: claiming it (`FOR UPDATE SKIP LOCKED`), its
+  costs, about 5 ms and 7 statements: claiming it (`FOR UPDATE SKIP LOCKED`), its
   deadline and ladder, the acknowledgements and snoozes, the keys, the INSERT and its
   next moment, each in its own transaction so one failing row holds back no other.
-- **The sweep with nothing due** (met: ratio 0.98 and 13.9 ms at 1M; 6.6 and
+- **The sweep with nothing due** (met: ratio 1.10 and 14.8 ms at 1M; 6.6 and
   126 ms when the issue was filed): the
   missed-acceptance check (R7.01) read every case ever left waiting past its deadline
   (13k at 1M) and anti-joined its nonconformity; the case now records that its miss was
@@ -576,7 +576,7 @@ of their 1M figures.
   migration 0026 in one UPDATE) and the partial index holds only misses not yet acted on;
   the morning digest read every case and CAPA task its people ever had (handler and owner
   indexes): partial indexes of open cases by handler and open tasks by owner now.
-- **Public intake** (met: 1.80×; 1.22–1.73× at earlier runs): Caseflow's gunicorn spends well
+- **Public intake** (met: 1.64×; 1.22–1.80× at earlier runs): Caseflow's gunicorn spends well
   under half of django-helpdesk's CPU on a submission (the CPU table). Since the last run:
   Django's Redis cache built a new redis-py client for every cache call (seven a submission:
   the rate limit and the session), and redis-py fills a table of some 170 reply callbacks
@@ -594,7 +594,7 @@ of their 1M figures.
   process. The commit's WAL flush is fast here (`pg_test_fsync`: 44 µs); the idle share of
   Caseflow's run comes from the load generator's and the workers' turns (4 users, 2 sync
   workers) and the waits on the case counter's row.
-- **Telegram delivery** (met: 27.2 a second, busiest chat 1 a second, none lost): each
+- **Telegram delivery** (met: 28.0 a second, busiest chat 1 a second, none lost): each
   message takes 8
   statements and 2 commits instead of 12 and 3, the relay hands each person's rows out
   in turn with everyone else's, waiting for a chat's turn no longer uses up a row's tries
@@ -605,7 +605,7 @@ of their 1M figures.
   bot's slots 1/30 s apart, and a process granted a slot and scheduled late sends it closer
   to the next;
   Telegram's overall limit is approximate ("about 30"), its 429 answers carry retry_after,
-  which the transport honours, and each chat's closest two arrivals stayed 1.004 s apart.
+  which the transport honours, and each chat's closest two arrivals stayed 1.003 s apart.
 - **Data migration 0024** (the year's figures on an existing database; not a target): the
   figures' rebuild wrote its corrections through `bulk_update`, which sets each column to a
   CASE over every id of its batch, tested row by row. It now writes them with one UPDATE
