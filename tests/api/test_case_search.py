@@ -58,6 +58,16 @@ def registered(people, subject: str, description: str, organization=None):
                          acting_user=people.office)
 
 
+def assert_found_in_the_lists_order(client, term: str, cases) -> None:
+    """`term` finds exactly `cases`, counted exactly, in the order the list has them."""
+    wanted = {case.pk for case in cases}
+    found = client.get("/api/cases/", {"q": term}).json()
+    assert {c["id"] for c in found["results"]} == wanted
+    assert (found["count"], found["count_exact"]) == (len(wanted), True)
+    listed = [c["id"] for c in client.get("/api/cases/").json()["results"]]
+    assert [c["id"] for c in found["results"]] == [pk for pk in listed if pk in wanted]
+
+
 @pytest.fixture
 def texts(people, client_authority):
     return {
@@ -169,13 +179,7 @@ def test_a_longer_term_has_the_same_answer_whether_its_pairs_are_rare_or_common(
     from caseflow.selectors import cases
 
     monkeypatch.setattr(cases, "gram_share", lambda pair: share)
-    client = api(people.head)
-    found = client.get("/api/cases/", {"q": term}).json()
-    assert {c["id"] for c in found["results"]} == {texts[k].pk for k in expected}
-    assert (found["count"], found["count_exact"]) == (len(expected), True)
-    listed = [c["id"] for c in client.get("/api/cases/").json()["results"]]
-    assert [c["id"] for c in found["results"]] == [pk for pk in listed
-                                                   if pk in {texts[k].pk for k in expected}]
+    assert_found_in_the_lists_order(api(people.head), term, [texts[k] for k in expected])
 
 
 @pytest.mark.postgres
@@ -222,13 +226,7 @@ def test_a_short_term_has_the_same_answer_however_it_is_read(people, api, texts,
     page_share, count_share = REGIMES[regime]
     monkeypatch.setattr(cases, "GRAM_PAGE_WALK_SHARE", page_share)
     monkeypatch.setattr(cases, "GRAM_COUNT_WALK_SHARE", count_share)
-    client = api(people.head)
-    found = client.get("/api/cases/", {"q": term}).json()
-    assert {c["id"] for c in found["results"]} == {texts[k].pk for k in expected}
-    assert (found["count"], found["count_exact"]) == (len(expected), True)
-    listed = [c["id"] for c in client.get("/api/cases/").json()["results"]]
-    assert [c["id"] for c in found["results"]] == [pk for pk in listed
-                                                   if pk in {texts[k].pk for k in expected}]
+    assert_found_in_the_lists_order(api(people.head), term, [texts[k] for k in expected])
 
 
 @pytest.mark.postgres
