@@ -141,14 +141,15 @@ def put_off_file() -> Path:
     return Path(__file__).resolve().parent.parent / "var" / "bench" / f"{name}.put-off.json"
 
 
-def put_off_columns() -> list[tuple[type, str]]:
-    """The moments a due sweep's setup moves: every reminder's next moment, and the
-    night's other time-driven work, which grows with the table (appeals whose committee
-    window ends, acceptances missed)."""
+def put_off_columns() -> dict[str, tuple[type, str]]:
+    """The moments a due sweep's setup moves, by the name its file keeps their ids under:
+    every reminder's next moment, and the night's other time-driven work, which grows
+    with the table (appeals whose committee window ends, acceptances missed)."""
     from caseflow.actions.reminders import SUBJECTS
 
-    return [*((subject.model, "next_reminder_at") for subject in SUBJECTS.values()),
-            (Case, "committee_window_ends_at"), (Case, "acceptance_due_at")]
+    columns = [*((subject.model, "next_reminder_at") for subject in SUBJECTS.values()),
+               (Case, "committee_window_ends_at"), (Case, "acceptance_due_at")]
+    return {f"{model._meta.label}.{column}": (model, column) for model, column in columns}
 
 
 def put_off_by(days: int, shifted: dict[str, list[int]]) -> None:
@@ -157,13 +158,13 @@ def put_off_by(days: int, shifted: dict[str, list[int]]) -> None:
     written the day before), not as fresh versions beside the old ones in every index."""
     from caseflow.models.expressions import KeyAmong
 
+    columns = put_off_columns()
     with transaction.atomic():
-        for model, column in put_off_columns():
-            ids = shifted[f"{model._meta.label}.{column}"]
-            if ids:
-                model.objects.filter(KeyAmong("id", ids)).update(
+        for key, (model, column) in columns.items():
+            if shifted[key]:
+                model.objects.filter(KeyAmong("id", shifted[key])).update(
                     **{column: F(column) + dt.timedelta(days=days)})
-    tables = sorted({model._meta.db_table for model, _ in put_off_columns()})
+    tables = sorted({model._meta.db_table for model, _ in columns.values()})
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM {', '.join(tables)}")
 
@@ -182,11 +183,11 @@ def put_off(until: dt.datetime, moment: dt.datetime, keep: list[int]):
     the night's other work with them; put back afterwards. The ids are written down first,
     so a run interrupted in between is put back by the next one (`sweep`)."""
     shifted = {}
-    for model, column in put_off_columns():
+    for key, (model, column) in put_off_columns().items():
         rows = model.objects.filter(**{f"{column}__gt": until, f"{column}__lte": moment})
         if model is Case and column == "next_reminder_at":
             rows = rows.exclude(pk__in=keep)
-        shifted[f"{model._meta.label}.{column}"] = list(rows.values_list("pk", flat=True))
+        shifted[key] = list(rows.values_list("pk", flat=True))
     saved = put_off_file()
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(shifted))
